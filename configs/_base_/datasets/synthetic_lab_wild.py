@@ -1,0 +1,66 @@
+# The embedded synthetic benchmark (no download): a 'lab' domain with 3D labels and a
+# 'wild' domain with 2D labels only. Generated on first use into `data_root`.
+data_root = 'data/cache/synthetic'
+synth_seed = 0
+num_train = 3000           # samples per training split
+num_test = 500             # samples per test split
+input_size = (128, 128)    # network input, px (w, h)
+heatmap_size = (32, 32)    # heatmaps, px (w, h)
+batch_size = 16
+
+lab_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale', padding=1.25),
+    dict(type='DepthFromPose3D'),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='TopdownAffine', input_size=input_size),
+    dict(type='GenerateTargets', heatmap_size=heatmap_size, sigma=1.0),
+    dict(type='PackPoseInputs'),
+]
+wild_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale', padding=1.25),
+    dict(type='DepthFromPose3D'),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='RandomBBoxTransform', scale_factor=0.25, rotate_factor=30, rotate_prob=0.4),
+    dict(type='TopdownAffine', input_size=input_size),
+    dict(type='RandomChannelGain', low=0.6, high=1.4),
+    dict(type='GenerateTargets', heatmap_size=heatmap_size, sigma=1.0),
+    dict(type='PackPoseInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale', padding=1.25),
+    dict(type='TopdownAffine', input_size=input_size),
+    dict(type='PackPoseInputs'),
+]
+
+
+lab_train = dict(type='SyntheticPoseDataset', data_root=data_root, split='lab_train',
+                 num_samples=num_train, seed=synth_seed, pipeline=lab_pipeline)
+wild_train = dict(type='SyntheticPoseDataset', data_root=data_root, split='wild_train',
+                  num_samples=num_train, seed=synth_seed, pipeline=wild_pipeline)
+lab_test = dict(type='SyntheticPoseDataset', data_root=data_root, split='lab_test',
+                num_samples=num_test, seed=synth_seed, pipeline=test_pipeline, test_mode=True)
+wild_test = dict(type='SyntheticPoseDataset', data_root=data_root, split='wild_test',
+                 num_samples=num_test, seed=synth_seed, pipeline=test_pipeline, test_mode=True)
+
+train_dataloader = dict(
+    batch_size=batch_size,
+    num_workers=1,
+    persistent_workers=True,
+    sampler=dict(type='MixedSourceSampler', batch_size=batch_size, source_ratio=[1, 1]),
+    dataset=dict(type='ConcatDataset', datasets=[lab_train, wild_train]),
+)
+val_dataloader = dict(
+    batch_size=32,
+    num_workers=1,
+    persistent_workers=True,
+    drop_last=False,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type='ConcatDataset', datasets=[lab_test, wild_test]),
+)
+test_dataloader = val_dataloader
+val_evaluator = [dict(type='MPJPEMetric', group_by='domain'),
+                 dict(type='PCKMetric', threshold=0.05, group_by='domain')]
+test_evaluator = val_evaluator

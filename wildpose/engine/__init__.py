@@ -1,0 +1,1 @@
+"""Training-engine pieces: config checks, checkpoint checks, hooks."""

@@ -1,0 +1,1 @@
+"""Metrics: pure functions in :mod:`.functional`, registered wrappers in :mod:`.metrics`."""

@@ -1,0 +1,154 @@
+"""The weakly-supervised 3D pose estimator of Zhou et al. (ICCV 2017).
+
+One network, trained end to end on mixed batches: every sample gets the 2D heatmap loss
+(all stacks); samples with 3D labels get the depth L2 loss; 2D-only samples get the
+geometric (bone-ratio) constraint on their predicted depths.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+from mmengine.model import BaseModel
+from torch import Tensor
+
+from ... import ops
+from ...geometry.affine import get_warp_matrix, transform_points
+from ...geometry.depth import denormalise_depth
+from ...geometry.heatmap import decode_argmax_torch
+from ...geometry.skeleton3d import pose_to_metric
+from ...registry import MODELS
+from ...structures import PoseDataSample
+from ...structures.skeleton import H36M_BONE_LENGTH_SUM_MM, ROOT, flip_indices
+
+DEFAULT_TEST_CFG: dict[str, Any] = dict(
+    flip_test=False,        # average with the prediction on the mirrored crop
+    decode='argmax',        # 'argmax' (with sub-pixel shift) or 'soft_argmax'
+    soft_argmax_beta=1.0,   # inverse temperature for 'soft_argmax'
+    bone_length_sum_mm=H36M_BONE_LENGTH_SUM_MM,
+    thorax_midpoint=False,  # True for Human3.6M (its spine stands in for our thorax)
+)
+
+
+def _stack(data_samples: list[PoseDataSample], field: str) -> Tensor:
+    try:
+        return torch.stack([getattr(ds, field) for ds in data_samples])
+    except AttributeError as err:
+        raise KeyError(f"training samples lack '{field}': does the train pipeline end with "
+                       'GenerateTargets and PackPoseInputs?') from err
+
+
+@MODELS.register_module()
+class Weak3DPoseEstimator(BaseModel):
+    """Stacked hourglass + heatmap head + depth-regression head, trained on mixed data.
+
+    Args:
+        backbone: config of the backbone (e.g. ``HourglassNet``); its ``forward(x, fn)``
+            calls ``fn(i, features_i)`` for the stack-i heatmaps.
+        head_2d: config of the heatmap head (``HeatmapHead``).
+        head_depth: config of the depth head (``DepthRegressionHead``).
+        loss_2d: heatmap loss, applied to every stack's heatmaps and summed.
+        loss_depth: depth loss on samples with 3D labels.
+        loss_geo: geometric constraint on 2D-only samples (``None`` disables it).
+        data_preprocessor: e.g. ``ImgDataPreprocessor`` with mean/std and bgr_to_rgb.
+        test_cfg: decoding options, see ``DEFAULT_TEST_CFG``.
+    """
+
+    def __init__(self, backbone: dict, head_2d: dict, head_depth: dict,
+                 loss_2d: dict | None = None, loss_depth: dict | None = None,
+                 loss_geo: dict | None = None, data_preprocessor: dict | None = None,
+                 test_cfg: dict | None = None, init_cfg: dict | None = None) -> None:
+        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.backbone = MODELS.build(backbone)
+        self.head_2d = MODELS.build(head_2d)
+        self.head_depth = MODELS.build(head_depth)
+        self.loss_2d = MODELS.build(loss_2d or dict(type='KeypointMSELoss'))
+        self.loss_depth = MODELS.build(loss_depth or dict(type='DepthL2Loss'))
+        self.loss_geo = MODELS.build(loss_geo) if loss_geo else None
+        unknown = set(test_cfg or {}) - set(DEFAULT_TEST_CFG)
+        if unknown:
+            raise KeyError(f'unknown test_cfg keys {sorted(unknown)}; '
+                           f'known: {sorted(DEFAULT_TEST_CFG)}')
+        self.test_cfg = {**DEFAULT_TEST_CFG, **(test_cfg or {})}
+        if self.test_cfg['decode'] not in ('argmax', 'soft_argmax'):
+            raise ValueError("test_cfg.decode must be 'argmax' or 'soft_argmax', got "
+                             f"{self.test_cfg['decode']!r}")
+
+    # ------------------------------------------------------------------ forward passes
+    def _forward(self, inputs: Tensor) -> tuple[list[Tensor], Tensor]:
+        """(B, 3, H, W) -> per-stack heatmaps [(B, J, h, w)], depths (B, J) normalised."""
+        out = self.backbone(inputs, self.head_2d.forward_stack)
+        return out.heatmaps, self.head_depth(out.merged)
+
+    def forward(self, inputs: Tensor, data_samples: list[PoseDataSample] | None = None,
+                mode: str = 'tensor') -> Any:
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        if mode == 'tensor':
+            return self._forward(inputs)
+        raise ValueError(f"invalid mode {mode!r}: use 'loss', 'predict' or 'tensor'")
+
+    def loss(self, inputs: Tensor, data_samples: list[PoseDataSample]) -> dict[str, Tensor]:
+        """Route each sample's losses by whether it has 3D labels."""
+        heatmaps, depth = self._forward(inputs)
+        gt_heatmaps = _stack(data_samples, 'gt_heatmaps')
+        gt_weights = _stack(data_samples, 'gt_heatmap_weights')
+        losses: dict[str, Tensor] = {}
+        losses['loss_2d'] = sum(self.loss_2d(h, gt_heatmaps, gt_weights) for h in heatmaps)
+        has_3d = torch.tensor([bool(ds.metainfo.get('has_3d', False)) for ds in data_samples],
+                              device=depth.device)
+        depth_weights = _stack(data_samples, 'gt_depth_weights') * has_3d[:, None]
+        losses['loss_depth'] = self.loss_depth(depth, _stack(data_samples, 'gt_depth'),
+                                               depth_weights)
+        if self.loss_geo is not None:
+            # xy and z must share units: heatmap px divided by half the heatmap width
+            half_width = gt_heatmaps.shape[-1] / 2.0
+            xy = _stack(data_samples, 'gt_keypoints_hm') / half_width
+            visible = _stack(data_samples, 'gt_keypoints_visible')
+            losses['loss_geo'] = self.loss_geo(xy, depth, visible, has_3d)
+        return losses
+
+    # ------------------------------------------------------------------ inference
+    @torch.no_grad()
+    def _predict_maps(self, inputs: Tensor) -> tuple[Tensor, Tensor]:
+        """Last-stack heatmaps (B, J, h, w) and depths (B, J), flip-averaged if asked."""
+        heatmaps, depth = self._forward(inputs)
+        hm = heatmaps[-1]
+        if self.test_cfg['flip_test']:
+            perm = flip_indices()
+            f_heatmaps, f_depth = self._forward(inputs.flip(-1))
+            hm = 0.5 * (hm + f_heatmaps[-1].flip(-1)[:, perm])
+            depth = 0.5 * (depth + f_depth[:, perm])
+        return hm, depth
+
+    def _decode(self, heatmaps: Tensor) -> tuple[Tensor, Tensor]:
+        if self.test_cfg['decode'] == 'soft_argmax':
+            return ops.soft_argmax(heatmaps, beta=self.test_cfg['soft_argmax_beta'],
+                                   return_confidence=True)
+        return decode_argmax_torch(heatmaps)
+
+    def predict(self, inputs: Tensor, data_samples: list[PoseDataSample]
+                ) -> list[PoseDataSample]:
+        """Decode 2D joints (image px) and root-relative 3D joints (mm) for each sample."""
+        heatmaps, depth = self._predict_maps(inputs)
+        coords_hm, scores = self._decode(heatmaps)
+        h_hm, w_hm = heatmaps.shape[-2:]
+        z_hm = denormalise_depth(depth, w_hm)
+        pose_hm = torch.cat([coords_hm, z_hm[..., None]], dim=-1).double()
+        pose_mm = pose_to_metric(pose_hm, self.test_cfg['bone_length_sum_mm'], ROOT,
+                                 self.test_cfg['thorax_midpoint'])
+        coords_hm = coords_hm.double().cpu().numpy()
+        for i, ds in enumerate(data_samples):
+            in_w, in_h = ds.metainfo['input_size']
+            coords_in = coords_hm[i] * np.array([in_w / w_hm, in_h / h_hm])
+            inv = get_warp_matrix(np.asarray(ds.metainfo['input_center']),
+                                  np.asarray(ds.metainfo['input_scale']),
+                                  float(ds.metainfo.get('bbox_rotation', 0.0)),
+                                  (in_w, in_h), inv=True)
+            ds.pred_keypoints = transform_points(coords_in, inv).astype(np.float32)
+            ds.pred_scores = scores[i].float().cpu().numpy()
+            ds.pred_keypoints_3d = pose_mm[i].float().cpu().numpy()
+        return data_samples

@@ -1,0 +1,210 @@
+// CPU kernels of the soft-argmax (integral heatmap decoding), forward and backward.
+//
+// One (b, j) slice of H x W cells is processed by one thread (slices are spread over
+// OpenMP threads with at::parallel_for); its inner loops run along a heatmap row and are
+// vectorised (`omp simd`, with the polynomial exp of common.h for float32), and the
+// functions holding them are compiled for AVX-512, AVX2 and baseline x86-64 (one is
+// picked at load time).
+//
+// Forward, with t_k = beta * h_k, m = max_k t_k, e_k = exp(t_k - m), s = sum_k e_k and
+// p_k = e_k / s: x = sum_k p_k col_k, y = sum_k p_k row_k, confidence = max_k p_k = 1/s.
+// Backward: dx/dh_k = beta p_k (col_k - x), dy/dh_k = beta p_k (row_k - y), and for the
+// confidence p_m: dp_m/dh_k = beta p_m ([k is a maximum] / T - p_k), T the number of tied
+// maxima (the reference's amax shares its gradient evenly between ties).
+#include <ATen/Parallel.h>
+#include <torch/library.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "common.h"
+
+namespace wildpose {
+namespace ops {
+namespace {
+
+template <typename scalar_t>
+WP_ALWAYS_INLINE void forward_slice(const scalar_t* x, int h, int w, scalar_t beta,
+                                    scalar_t* coords, scalar_t* max_out, scalar_t* inv_out) {
+  const int64_t n = static_cast<int64_t>(h) * w;
+  scalar_t m = -std::numeric_limits<scalar_t>::infinity();
+#pragma omp simd reduction(max : m)
+  for (int64_t k = 0; k < n; ++k) {
+    const scalar_t t = beta * x[k];
+    m = t > m ? t : m;
+  }
+  if (!std::isfinite(m)) {  // all -inf, or an +inf: the softmax is undefined (NaN)
+    const scalar_t nan = std::numeric_limits<scalar_t>::quiet_NaN();
+    coords[0] = coords[1] = *inv_out = nan;
+    *max_out = m;
+    return;
+  }
+  // float32 sums along a row (64 terms at most for the usual heatmaps), double across rows
+  double s = 0.0, sx = 0.0, sy = 0.0;
+  for (int r = 0; r < h; ++r) {
+    const scalar_t* row = x + static_cast<int64_t>(r) * w;
+    scalar_t rs = 0, rx = 0;
+#pragma omp simd reduction(+ : rs, rx)
+    for (int c = 0; c < w; ++c) {
+      const scalar_t e = exp_fast<scalar_t>(beta * row[c] - m);
+      rs += e;
+      rx += e * static_cast<scalar_t>(c);
+    }
+    s += rs;
+    sx += rx;
+    sy += static_cast<double>(rs) * r;
+  }
+  coords[0] = static_cast<scalar_t>(sx / s);
+  coords[1] = static_cast<scalar_t>(sy / s);
+  *max_out = m;
+  *inv_out = static_cast<scalar_t>(1.0 / s);
+}
+
+template <typename scalar_t>
+WP_ALWAYS_INLINE void backward_slice(const scalar_t* x, int h, int w, scalar_t beta,
+                                     scalar_t gx, scalar_t gy, scalar_t gc, scalar_t cx,
+                                     scalar_t cy, scalar_t m, scalar_t inv, scalar_t* grad) {
+  const scalar_t scale = beta * inv;  // beta p_k = scale e_k
+  for (int r = 0; r < h; ++r) {
+    const scalar_t* row = x + static_cast<int64_t>(r) * w;
+    scalar_t* grow = grad + static_cast<int64_t>(r) * w;
+    // gx (c - x) + gy (r - y) - gc p_m, split into gx c + a
+    const scalar_t a = gy * (static_cast<scalar_t>(r) - cy) - gx * cx - gc * inv;
+#pragma omp simd
+    for (int c = 0; c < w; ++c) {
+      const scalar_t e = exp_fast<scalar_t>(beta * row[c] - m);
+      grow[c] = scale * e * (gx * static_cast<scalar_t>(c) + a);
+    }
+  }
+  if (gc != 0) {  // the [k is a maximum] / T term of the confidence's gradient
+    const int64_t n = static_cast<int64_t>(h) * w;
+    int64_t ties = 0;
+    for (int64_t k = 0; k < n; ++k) ties += (beta * x[k] == m);
+    if (ties > 0) {
+      const scalar_t share = beta * gc * inv / static_cast<scalar_t>(ties);
+      for (int64_t k = 0; k < n; ++k) {
+        if (beta * x[k] == m) grad[k] += share;
+      }
+    }
+  }
+}
+
+// Non-template entry points, one per dtype, so that GCC can clone them per target.
+WP_TARGET_CLONES void forward_slices(const float* x, int64_t begin, int64_t end, int h, int w,
+                                     float beta, float* coords, float* maxv, float* inv) {
+  for (int64_t i = begin; i < end; ++i)
+    forward_slice(x + i * h * w, h, w, beta, coords + 2 * i, maxv + i, inv + i);
+}
+
+WP_TARGET_CLONES void forward_slices(const double* x, int64_t begin, int64_t end, int h, int w,
+                                     double beta, double* coords, double* maxv, double* inv) {
+  for (int64_t i = begin; i < end; ++i)
+    forward_slice(x + i * h * w, h, w, beta, coords + 2 * i, maxv + i, inv + i);
+}
+
+template <typename scalar_t>
+WP_ALWAYS_INLINE void backward_slices_impl(const scalar_t* x, int64_t begin, int64_t end, int h,
+                                           int w, scalar_t beta, const scalar_t* gcoords,
+                                           const scalar_t* gconf, const scalar_t* coords,
+                                           const scalar_t* maxv, const scalar_t* inv,
+                                           scalar_t* grad) {
+  const int64_t n = static_cast<int64_t>(h) * w;
+  for (int64_t i = begin; i < end; ++i) {
+    backward_slice(x + i * n, h, w, beta, gcoords[2 * i], gcoords[2 * i + 1],
+                   gconf ? gconf[i] : scalar_t(0), coords[2 * i], coords[2 * i + 1], maxv[i],
+                   inv[i], grad + i * n);
+  }
+}
+
+WP_TARGET_CLONES void backward_slices(const float* x, int64_t begin, int64_t end, int h, int w,
+                                      float beta, const float* gcoords, const float* gconf,
+                                      const float* coords, const float* maxv, const float* inv,
+                                      float* grad) {
+  backward_slices_impl(x, begin, end, h, w, beta, gcoords, gconf, coords, maxv, inv, grad);
+}
+
+WP_TARGET_CLONES void backward_slices(const double* x, int64_t begin, int64_t end, int h, int w,
+                                      double beta, const double* gcoords, const double* gconf,
+                                      const double* coords, const double* maxv,
+                                      const double* inv, double* grad) {
+  backward_slices_impl(x, begin, end, h, w, beta, gcoords, gconf, coords, maxv, inv, grad);
+}
+
+// Slices per OpenMP task: about 32k cells, so tiny inputs stay on one thread.
+int64_t slice_grain(int64_t cells) { return std::max<int64_t>(1, 32768 / std::max<int64_t>(cells, 1)); }
+
+void check_heatmaps(const at::Tensor& heatmaps) {
+  TORCH_CHECK(heatmaps.dim() == 4, "soft_argmax: heatmaps must be (B, J, H, W), got ",
+              heatmaps.sizes());
+  check_float_tensor(heatmaps, "heatmaps");
+  TORCH_CHECK(heatmaps.size(2) > 0 && heatmaps.size(3) > 0,
+              "soft_argmax: heatmaps need at least one cell, got ", heatmaps.sizes());
+  TORCH_CHECK(heatmaps.size(2) * heatmaps.size(3) < (int64_t(1) << 31),
+              "soft_argmax: a heatmap must have fewer than 2^31 cells");
+}
+
+std::tuple<at::Tensor, at::Tensor, at::Tensor> soft_argmax_forward_cpu(const at::Tensor& heatmaps,
+                                                                        double beta) {
+  check_heatmaps(heatmaps);
+  const at::Tensor x = heatmaps.contiguous();
+  const int64_t b = x.size(0), j = x.size(1);
+  const int h = static_cast<int>(x.size(2)), w = static_cast<int>(x.size(3));
+  at::Tensor coords = at::empty({b, j, 2}, x.options());
+  at::Tensor maxv = at::empty({b, j}, x.options());
+  at::Tensor inv = at::empty({b, j}, x.options());
+  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "soft_argmax_forward_cpu", [&] {
+    const scalar_t* xp = x.data_ptr<scalar_t>();
+    scalar_t* cp = coords.data_ptr<scalar_t>();
+    scalar_t* mp = maxv.data_ptr<scalar_t>();
+    scalar_t* ip = inv.data_ptr<scalar_t>();
+    const scalar_t bt = static_cast<scalar_t>(beta);
+    at::parallel_for(0, b * j, slice_grain(int64_t(h) * w), [&](int64_t begin, int64_t end) {
+      forward_slices(xp, begin, end, h, w, bt, cp, mp, ip);
+    });
+  });
+  return {coords, maxv, inv};
+}
+
+at::Tensor soft_argmax_backward_cpu(const at::Tensor& grad_coords,
+                                    const c10::optional<at::Tensor>& grad_conf,
+                                    const at::Tensor& heatmaps, const at::Tensor& coords,
+                                    const at::Tensor& maxv, const at::Tensor& inv, double beta) {
+  check_heatmaps(heatmaps);
+  const at::Tensor x = heatmaps.contiguous();
+  const int64_t b = x.size(0), j = x.size(1);
+  const int h = static_cast<int>(x.size(2)), w = static_cast<int>(x.size(3));
+  TORCH_CHECK(grad_coords.numel() == b * j * 2 && coords.numel() == b * j * 2 &&
+                  maxv.numel() == b * j && inv.numel() == b * j,
+              "soft_argmax_backward: saved tensors do not match the heatmaps ", x.sizes());
+  const at::Tensor gcoords = grad_coords.to(x.scalar_type()).contiguous();
+  at::Tensor gconf;
+  if (grad_conf.has_value() && grad_conf->defined()) {
+    TORCH_CHECK(grad_conf->numel() == b * j, "soft_argmax_backward: grad_conf must be (B, J)");
+    gconf = grad_conf->to(x.scalar_type()).contiguous();
+  }
+  const at::Tensor c = coords.contiguous(), mx = maxv.contiguous(), iv = inv.contiguous();
+  at::Tensor grad = at::empty_like(x);
+  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "soft_argmax_backward_cpu", [&] {
+    const scalar_t* xp = x.data_ptr<scalar_t>();
+    const scalar_t* gcp = gcoords.data_ptr<scalar_t>();
+    const scalar_t* gfp = gconf.defined() ? gconf.data_ptr<scalar_t>() : nullptr;
+    const scalar_t* cp = c.data_ptr<scalar_t>();
+    const scalar_t* mp = mx.data_ptr<scalar_t>();
+    const scalar_t* ip = iv.data_ptr<scalar_t>();
+    scalar_t* gp = grad.data_ptr<scalar_t>();
+    const scalar_t bt = static_cast<scalar_t>(beta);
+    at::parallel_for(0, b * j, slice_grain(int64_t(h) * w), [&](int64_t begin, int64_t end) {
+      backward_slices(xp, begin, end, h, w, bt, gcp, gfp, cp, mp, ip, gp);
+    });
+  });
+  return grad;
+}
+
+}  // namespace
+}  // namespace ops
+}  // namespace wildpose
+
+TORCH_LIBRARY_IMPL(wildpose, CPU, m) {
+  m.impl("soft_argmax_forward", &wildpose::ops::soft_argmax_forward_cpu);
+  m.impl("soft_argmax_backward", &wildpose::ops::soft_argmax_backward_cpu);
+}
