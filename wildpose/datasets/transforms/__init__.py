@@ -1,0 +1,19 @@
+"""Data transforms, registered in ``TRANSFORMS`` (pipeline order; see docs/architecture.md).
+
+Every module that registers a transform is imported here: the registry's ``locations``
+imports this package on first use.
+"""
+from .bbox import GetBBoxCenterScale, RandomBBoxTransform
+from .color import RandomChannelGain
+from .depth import DepthFromPose3D
+from .flip import RandomFlip, flip_results
+from .formatting import PackPoseInputs
+from .loading import ImageLoadError, LoadImage
+from .targets import GenerateTargets
+from .topdown_affine import TopdownAffine
+
+__all__ = [
+    'LoadImage', 'ImageLoadError', 'GetBBoxCenterScale', 'DepthFromPose3D', 'RandomFlip',
+    'flip_results', 'RandomBBoxTransform', 'TopdownAffine', 'RandomChannelGain',
+    'GenerateTargets', 'PackPoseInputs',
+]
