@@ -1,0 +1,4 @@
+"""Backbones (registered in ``MODELS``)."""
+from .hourglass import HourglassNet, HourglassOutput
+
+__all__ = ['HourglassNet', 'HourglassOutput']
