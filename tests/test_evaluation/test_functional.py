@@ -58,3 +58,66 @@ def test_pck_and_auc():
     assert mean == 0.5
     auc = pck_auc(pred, gt, thresholds=np.array([0.0, 1.0, 5.0]))
     assert auc == pytest.approx(np.mean([0.0, 0.5, 0.75]))
+
+
+# ----------------------------------------------------------------- PCKh, 3DPCK, averaging
+from wildpose.evaluation.functional import (AUC_THRESHOLDS_MM, auc_3d,  # noqa: E402
+                                            group_average, pck_3d, pckh,
+                                            procrustes_align_masked)
+
+
+def test_pckh_uses_each_samples_head_size():
+    gt = np.zeros((2, 3, 2))
+    # errors: sample 0 -> 4, 6, 1 px (head 10: thr 5 px); sample 1 -> 4, 6, 30 (head 20: 10 px)
+    pred = np.array([[[4.0, 0], [0, 6.0], [1.0, 0]], [[4.0, 0], [6.0, 0], [30.0, 0]]])
+    per_joint, mean = pckh(pred, gt, head_size=np.array([10.0, 20.0]), threshold=0.5)
+    assert per_joint.tolist() == [1.0, 0.5, 0.5]
+    assert mean == pytest.approx(4 / 6)
+    # the mean over a joint subset, the per-joint values unchanged
+    per_joint2, mean2 = pckh(pred, gt, np.array([10.0, 20.0]), 0.5, joints=[0, 1])
+    assert mean2 == pytest.approx(3 / 4)
+    assert np.array_equal(per_joint, per_joint2)
+    # invisible joints do not count
+    mask = np.array([[True, False, True], [True, True, False]])
+    per_joint3, mean3 = pckh(pred, gt, np.array([10.0, 20.0]), 0.5, mask)
+    assert per_joint3.tolist() == [1.0, 1.0, 1.0] and mean3 == 1.0
+
+
+def test_pckh_rejects_bad_head_size():
+    with pytest.raises(ValueError, match='head_size'):
+        pckh(np.zeros((1, 2, 2)), np.zeros((1, 2, 2)), np.array([0.0]))
+    with pytest.raises(ValueError, match='head_size'):
+        pckh(np.zeros((2, 2, 2)), np.zeros((2, 2, 2)), np.array([1.0]))
+
+
+def test_3dpck_and_auc_hand_values():
+    gt = np.zeros((1, 3, 3))
+    pred = np.array([[[0.0, 0, 0], [0, 100.0, 0], [0, 0, 160.0]]])  # errors 0, 100, 160 mm
+    per_joint, mean = pck_3d(pred, gt, 150.0)
+    assert per_joint.tolist() == [1.0, 1.0, 0.0] and mean == pytest.approx(2 / 3)
+    assert len(AUC_THRESHOLDS_MM) == 31 and AUC_THRESHOLDS_MM[-1] == 150
+    # 0 mm is correct at all 31 thresholds, 100 mm at 100..150 (11), 160 mm at none
+    assert auc_3d(pred, gt) == pytest.approx((31 + 11 + 0) / 93)
+
+
+def test_group_average_both_ways():
+    per_group, over_groups, over_frames = group_average(
+        np.array([1.0, 2.0, 3.0, 10.0]), ['a', 'a', 'a', 'b'])
+    assert per_group == {'a': 2.0, 'b': 10.0}
+    assert over_groups == pytest.approx(6.0)   # each action weighs the same
+    assert over_frames == pytest.approx(4.0)   # each frame weighs the same
+    with pytest.raises(ValueError, match='group names'):
+        group_average(np.zeros(3), ['a'])
+
+
+def test_masked_procrustes_fits_on_masked_joints_only():
+    rng = np.random.default_rng(2)
+    gt = rng.normal(size=(1, 16, 3)) * 100
+    pred = 2.0 * gt @ _rot_z(-0.4).T + 5.0
+    pred_bad = pred.copy()
+    pred_bad[0, 0] += 1000.0  # an outlier outside the mask does not disturb the fit
+    mask = np.ones((1, 16), dtype=bool)
+    mask[0, 0] = False
+    aligned = procrustes_align_masked(pred_bad, gt, mask)
+    assert np.allclose(aligned[0, 1:], gt[0, 1:], atol=1e-6)
+    assert pa_mpjpe(pred_bad, gt, mask)[0] < 1e-6

@@ -1,9 +1,18 @@
 """Pose-estimation metrics as pure numpy functions.
 
 All 3D inputs are (N, J, 3) arrays in mm; 2D inputs are (N, J, 2) arrays in image px.
-Masks are (N, J) booleans (True = the joint counts).
+Masks are (N, J) booleans (True = the joint counts). Accuracies (PCK, PCKh, 3DPCK, AUC)
+are returned as fractions in [0, 1]; the registered metrics report them in percent.
+
+Two ways of averaging over a split with groups (Human3.6M actions, MPI-INF-3DHP scenes)
+appear in the literature; :func:`group_average` returns both, named explicitly:
+``mean_over_frames`` (every sample weighs the same) and ``mean_over_groups`` (the mean of
+the per-group means: every action weighs the same, Human3.6M's usual "Avg" column).
 """
 from __future__ import annotations
+
+import warnings
+from typing import Sequence
 
 import numpy as np
 
@@ -65,19 +74,40 @@ def mpjpe(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray | None = None) -> n
         return np.where(count > 0, (err * mask).sum(axis=1) / count, np.nan)
 
 
-def pa_mpjpe(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-    """Protocol 2: MPJPE after similarity Procrustes alignment, per sample (N,)."""
+def procrustes_align_masked(pred: np.ndarray, gt: np.ndarray,
+                            mask: np.ndarray | None = None) -> np.ndarray:
+    """:func:`procrustes_align` per sample, fitted on the joints of ``mask`` only.
+
+    Joints outside the mask are moved by the same transform. (N, J, 3) -> (N, J, 3).
+    """
     mask = _mask(pred, mask)
-    aligned = np.empty_like(pred, dtype=np.float64)
-    for n in range(pred.shape[0]):  # alignment uses only the joints that count
+    pred = np.asarray(pred, dtype=np.float64)
+    gt = np.asarray(gt, dtype=np.float64)
+    aligned = pred.copy()
+    for n in range(pred.shape[0]):
         m = mask[n]
-        if not m.any():
-            aligned[n] = pred[n]
+        if m.sum() < 2:  # nothing to fit a similarity to
             continue
-        aligned[n][m] = procrustes_align(pred[n:n + 1, m].astype(np.float64),
-                                         gt[n:n + 1, m].astype(np.float64))[0]
-        aligned[n][~m] = pred[n][~m]
-    return mpjpe(aligned, gt, mask)
+        p, g = pred[n, m], gt[n, m]
+        mu_p, mu_g = p.mean(0), g.mean(0)
+        u, s, vt = np.linalg.svd((p - mu_p).T @ (g - mu_g))
+        fix = np.ones(3)
+        fix[-1] = np.sign(np.linalg.det(u @ vt)) or 1.0
+        rot = u @ np.diag(fix) @ vt
+        scale = (s * fix).sum() / max(((p - mu_p) ** 2).sum(), 1e-12)
+        aligned[n] = scale * (pred[n] - mu_p) @ rot + mu_g
+    return aligned
+
+
+def joint_errors(pred: np.ndarray, gt: np.ndarray) -> np.ndarray:
+    """Euclidean distance per joint: (N, J, D) -> (N, J), in the inputs' units."""
+    return np.linalg.norm(np.asarray(pred, np.float64) - np.asarray(gt, np.float64), axis=-1)
+
+
+def pa_mpjpe(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """Protocol 2: MPJPE after similarity Procrustes alignment (fitted on the joints that
+    count), per sample (N,)."""
+    return mpjpe(procrustes_align_masked(pred, gt, mask), gt, mask)
 
 
 def pck(pred: np.ndarray, gt: np.ndarray, norm: np.ndarray, threshold: float,
@@ -111,3 +141,89 @@ def pck_auc(pred: np.ndarray, gt: np.ndarray, thresholds: np.ndarray,
     as the mean PCK over the thresholds, in [0, 1]."""
     ones = np.ones(pred.shape[0])
     return float(np.mean([pck(pred, gt, ones, float(t), mask)[1] for t in thresholds]))
+
+
+# --------------------------------------------------------------------- MPII / MPI-INF-3DHP
+def pckh(pred: np.ndarray, gt: np.ndarray, head_size: np.ndarray, threshold: float = 0.5,
+         mask: np.ndarray | None = None, joints: Sequence[int] | None = None
+         ) -> tuple[np.ndarray, float]:
+    """MPII PCKh: a joint is correct when its error is <= ``threshold`` x head size.
+
+    Args:
+        pred, gt: (N, J, 2) keypoints in image px.
+        head_size: (N,) head size in image px (MPII: 0.6 x the head box diagonal).
+        threshold: fraction of the head size (0.5 for PCKh@0.5).
+        mask: (N, J) joints that count (visible in the ground truth).
+        joints: joints that enter the mean (MPII's convention leaves out pelvis and
+            thorax); all joints when None. The per-joint values cover every joint.
+
+    Returns:
+        Per-joint accuracy (J,) in [0, 1] (NaN for a joint never counted) and the mean
+        over the counted (sample, joint) pairs of ``joints``.
+    """
+    head_size = np.asarray(head_size, dtype=np.float64).reshape(-1)
+    if head_size.shape[0] != pred.shape[0]:
+        raise ValueError(f'head_size has {head_size.shape[0]} values for {pred.shape[0]} '
+                         'samples')
+    if np.any(~np.isfinite(head_size)) or np.any(head_size <= 0):
+        raise ValueError('head_size must be finite and > 0 for every sample')
+    mask = _mask(pred, mask)
+    per_joint, mean = pck(pred, gt, head_size, threshold, mask)
+    if joints is not None:
+        subset = np.zeros_like(mask)
+        subset[:, list(joints)] = True
+        mean = pck(pred, gt, head_size, threshold, mask & subset)[1]
+    return per_joint, mean
+
+
+#: MPI-INF-3DHP's thresholds for the AUC: 0, 5, ..., 150 mm (31 values).
+AUC_THRESHOLDS_MM = np.arange(0.0, 151.0, 5.0)
+
+
+def pck_3d(pred: np.ndarray, gt: np.ndarray, threshold: float = 150.0,
+           mask: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """3DPCK: fraction of joints whose 3D error is <= ``threshold`` mm.
+
+    Args:
+        pred, gt: (N, J, 3) root-aligned joints in mm.
+        threshold: distance in mm (150 for MPI-INF-3DHP).
+        mask: (N, J) joints that count.
+
+    Returns:
+        Per-joint accuracy (J,) and the mean over counted (sample, joint) pairs, in [0, 1].
+    """
+    return pck(pred, gt, np.ones(pred.shape[0]), float(threshold), mask)
+
+
+def auc_3d(pred: np.ndarray, gt: np.ndarray, thresholds: np.ndarray = AUC_THRESHOLDS_MM,
+           mask: np.ndarray | None = None) -> float:
+    """Area under the 3DPCK curve over ``thresholds`` in mm (mean 3DPCK), in [0, 1]."""
+    return pck_auc(pred, gt, np.asarray(thresholds, dtype=np.float64), mask)
+
+
+# --------------------------------------------------------------------- averaging
+def group_average(values: np.ndarray, groups: Sequence[str]
+                  ) -> tuple[dict[str, float], float, float]:
+    """Per-group means of a per-sample value, and the two overall averages.
+
+    Args:
+        values: (N,) per-sample values (e.g. MPJPE in mm); NaN entries are ignored.
+        groups: N group names (e.g. the Human3.6M action of each sample).
+
+    Returns:
+        ``(per_group, mean_over_groups, mean_over_frames)``: the mean of each group (in
+        first-seen order), the unweighted mean of those group means, and the mean over
+        all samples.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if len(groups) != values.shape[0]:
+        raise ValueError(f'{len(groups)} group names for {values.shape[0]} values')
+    per_group: dict[str, list[int]] = {}
+    for i, g in enumerate(groups):
+        per_group.setdefault(str(g), []).append(i)
+    with np.errstate(invalid='ignore'), warnings.catch_warnings():
+        warnings.simplefilter('ignore', RuntimeWarning)  # all-NaN group -> NaN
+        means = {g: float(np.nanmean(values[idx])) for g, idx in per_group.items()}
+        over_groups = float(np.nanmean(list(means.values()))) if means else float('nan')
+        over_frames = float(np.nanmean(values)) if values.size else float('nan')
+    return means, over_groups, over_frames

@@ -8,35 +8,47 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
 from ...registry import METRICS
-from ...structures.skeleton import ROOT
-from ..functional import mpjpe, pa_mpjpe, root_align
-from .grouping import group_indices, grouped_means
+from ...structures.skeleton import JOINT_NAMES, ROOT
+from ..functional import group_average, joint_errors, procrustes_align_masked, root_align
+from .grouping import grouped_means, optional_str, require, to_numpy
 
 
 @METRICS.register_module()
 class MPJPEMetric(BaseMetric):
     """Mean per-joint position error of root-relative 3D predictions, in mm.
 
-    Reads ``pred_keypoints_3d`` (J, 3) mm and the ground truth ``keypoints_3d`` (J, 3) mm
-    from each sample's metainfo; samples without 3D ground truth are skipped (and
-    counted in the log). Results: ``mpjpe`` and ``pa_mpjpe`` over all samples (frame
-    average), and per value of ``group_by`` (e.g. ``lab/mpjpe``, ``wild/mpjpe``).
+    Reads ``pred_keypoints_3d`` (J, 3) mm and the ground truth ``keypoints_3d`` (J, 3)
+    mm (camera frame) of each sample; both are aligned at ``root`` first (Protocol 1),
+    and for ``pa_mpjpe`` the prediction is also aligned to the ground truth by the best
+    similarity transform without reflection (Protocol 2). Samples without 3D ground
+    truth are skipped (and counted in the log).
+
+    Results (mm):
+
+    - ``mpjpe``, ``pa_mpjpe``: mean over all frames;
+    - ``<group>/mpjpe`` ...: per value of ``group_by`` (e.g. ``lab/mpjpe``);
+    - with ``per_action``: ``action/<action>/mpjpe`` per Human3.6M action (from the
+      sample's ``action`` metainfo) and ``mpjpe_action_mean``, the unweighted mean over
+      actions (the "Avg" column of the Human3.6M literature); ``mpjpe`` stays the mean
+      over all frames;
+    - with ``per_joint``: ``joint/<joint name>/mpjpe`` over all frames.
 
     Args:
         group_by: metainfo key whose values split the report (``'domain'``), or None.
-        per_action: also report per ``action`` and the mean over actions
-            (``mpjpe_action_mean``: the literature's Human3.6M average).
-        root: joint aligned before Protocol 1.
+        per_action: also report per ``action`` and the mean over actions.
+        per_joint: also report per joint.
+        root: joint aligned before Protocol 1 (pelvis).
     """
 
     default_prefix = ''
 
     def __init__(self, group_by: str | None = 'domain', per_action: bool = False,
-                 root: int = ROOT, collect_device: str = 'cpu',
+                 per_joint: bool = True, root: int = ROOT, collect_device: str = 'cpu',
                  prefix: str | None = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.group_by = group_by
         self.per_action = per_action
+        self.per_joint = per_joint
         self.root = root
 
     def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
@@ -46,10 +58,10 @@ class MPJPEMetric(BaseMetric):
                 self.results.append(None)
                 continue
             self.results.append(dict(
-                pred=np.asarray(ds['pred_keypoints_3d'], dtype=np.float64),
-                gt=np.asarray(gt, dtype=np.float64),
-                group=str(ds.get(self.group_by, '')) if self.group_by else '',
-                action=str(ds.get('action', '') or 'unknown')))
+                pred=to_numpy(require(ds, 'pred_keypoints_3d', 'MPJPEMetric')),
+                gt=to_numpy(gt),
+                group=optional_str(ds, self.group_by),
+                action=optional_str(ds, 'action', 'unknown')))
 
     def compute_metrics(self, results: list) -> dict[str, float]:
         logger = MMLogger.get_current_instance()
@@ -62,15 +74,20 @@ class MPJPEMetric(BaseMetric):
             return {}
         pred = root_align(np.stack([r['pred'] for r in kept]), self.root)
         gt = root_align(np.stack([r['gt'] for r in kept]), self.root)
-        values = {'mpjpe': mpjpe(pred, gt), 'pa_mpjpe': pa_mpjpe(pred, gt)}
+        errors = {'mpjpe': joint_errors(pred, gt),
+                  'pa_mpjpe': joint_errors(procrustes_align_masked(pred, gt), gt)}
+        values = {name: e.mean(axis=1) for name, e in errors.items()}  # (N,) per frame
         keys = [r['group'] for r in kept] if self.group_by else None
         metrics = grouped_means(values, keys)
         if self.per_action:
             actions = [r['action'] for r in kept]
-            per_action = grouped_means(values, actions, prefix=lambda a: f'action/{a}/')
-            metrics.update({k: v for k, v in per_action.items() if k.startswith('action/')})
-            for name in values:
-                groups = group_indices(actions)
-                metrics[f'{name}_action_mean'] = float(np.mean(
-                    [np.nanmean(values[name][idx]) for idx in groups.values()]))
+            for name, v in values.items():
+                per_action, over_actions, _ = group_average(v, actions)
+                metrics.update({f'action/{a}/{name}': m for a, m in per_action.items()})
+                metrics[f'{name}_action_mean'] = over_actions
+        if self.per_joint:
+            for name, e in errors.items():
+                for j, joint in enumerate(JOINT_NAMES[:e.shape[1]]):
+                    if not (name == 'mpjpe' and j == self.root):  # 0 by construction
+                        metrics[f'joint/{joint}/{name}'] = float(e[:, j].mean())
         return metrics

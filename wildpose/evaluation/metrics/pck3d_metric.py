@@ -1,0 +1,96 @@
+"""MPI-INF-3DHP 3DPCK and AUC, per scene type, as an mmengine metric."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+from mmengine.evaluator import BaseMetric
+from mmengine.logging import MMLogger
+
+from ...registry import METRICS
+from ...structures.skeleton import JOINT_NAMES, ROOT
+from ..functional import AUC_THRESHOLDS_MM, auc_3d, pck_3d, root_align
+from ..joint_sets import MPI_INF_3DHP_JOINTS
+from .grouping import group_indices, optional_str, require, to_numpy
+
+
+@METRICS.register_module()
+class PCK3DMetric(BaseMetric):
+    """3D percentage of correct keypoints (3DPCK) and its area under the curve (AUC).
+
+    Reads ``pred_keypoints_3d`` and ``keypoints_3d`` (J, 3) in mm, aligns both at
+    ``root`` and evaluates the joints ``joints`` (default: MPI-INF-3DHP's standard 14, see
+    :mod:`wildpose.evaluation.joint_sets`). Samples without 3D ground truth are skipped.
+
+    Results in percent:
+
+    - ``3dpck`` (error <= ``threshold`` mm) and ``3dpck_auc`` (mean 3DPCK over
+      ``auc_thresholds``, 0..150 mm in 5 mm steps), pooled over all frames;
+    - ``scene/<scene>/3dpck`` and ``scene/<scene>/3dpck_auc`` per value of the metainfo
+      key ``scene_key`` (MPI-INF-3DHP: 'GS' green screen, 'noGS', 'Outdoor'), and
+      ``3dpck_scene_mean`` / ``3dpck_auc_scene_mean``, the unweighted mean over scenes;
+    - ``joint/<joint name>/3dpck`` per evaluated joint;
+    - ``<group>/3dpck`` ... per value of ``group_by`` when given.
+    """
+
+    default_prefix = ''
+
+    def __init__(self, threshold: float = 150.0,
+                 auc_thresholds: Sequence[float] = tuple(AUC_THRESHOLDS_MM),
+                 joints: Sequence[int] = MPI_INF_3DHP_JOINTS, scene_key: str = 'scene',
+                 group_by: str | None = None, root: int = ROOT,
+                 collect_device: str = 'cpu', prefix: str | None = None) -> None:
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        self.threshold = float(threshold)
+        self.auc_thresholds = np.asarray(auc_thresholds, dtype=np.float64)
+        self.joints = list(joints)
+        self.scene_key = scene_key
+        self.group_by = group_by
+        self.root = root
+
+    def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
+        for ds in data_samples:
+            gt = ds.get('keypoints_3d')
+            if gt is None:
+                self.results.append(None)
+                continue
+            self.results.append(dict(
+                pred=to_numpy(require(ds, 'pred_keypoints_3d', 'PCK3DMetric')),
+                gt=to_numpy(gt), scene=optional_str(ds, self.scene_key),
+                group=optional_str(ds, self.group_by)))
+
+    def _scores(self, pred: np.ndarray, gt: np.ndarray) -> tuple[float, float]:
+        return (100.0 * pck_3d(pred, gt, self.threshold)[1],
+                100.0 * auc_3d(pred, gt, self.auc_thresholds))
+
+    def compute_metrics(self, results: list) -> dict[str, float]:
+        logger = MMLogger.get_current_instance()
+        kept = [r for r in results if r is not None]
+        if len(kept) < len(results):
+            logger.info(f'PCK3DMetric: {len(results) - len(kept)} samples have no 3D '
+                        'ground truth and are not counted')
+        if not kept:
+            logger.warning('PCK3DMetric: no sample with 3D ground truth')
+            return {}
+        pred = root_align(np.stack([r['pred'] for r in kept]), self.root)[:, self.joints]
+        gt = root_align(np.stack([r['gt'] for r in kept]), self.root)[:, self.joints]
+        metrics: dict[str, float] = {}
+        metrics['3dpck'], metrics['3dpck_auc'] = self._scores(pred, gt)
+        scenes = [(s, idx) for s, idx in group_indices([r['scene'] for r in kept]).items()
+                  if s]
+        for scene, idx in scenes:
+            metrics[f'scene/{scene}/3dpck'], metrics[f'scene/{scene}/3dpck_auc'] = \
+                self._scores(pred[idx], gt[idx])
+        if scenes:
+            for name in ('3dpck', '3dpck_auc'):
+                metrics[f'{name}_scene_mean'] = float(np.mean(
+                    [metrics[f'scene/{s}/{name}'] for s, _ in scenes]))
+        if self.group_by:
+            for group, idx in group_indices([r['group'] for r in kept]).items():
+                if group:
+                    metrics[f'{group}/3dpck'], metrics[f'{group}/3dpck_auc'] = \
+                        self._scores(pred[idx], gt[idx])
+        per_joint = pck_3d(pred, gt, self.threshold)[0]
+        for k, j in enumerate(self.joints):
+            metrics[f'joint/{JOINT_NAMES[j]}/3dpck'] = 100.0 * float(per_joint[k])
+        return metrics
