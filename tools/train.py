@@ -37,13 +37,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def build_config(args: argparse.Namespace):
     from mmengine.config import Config
 
-    from wildpose.engine.config_check import check_top_level_keys
+    from wildpose.engine.config_check import check_top_level_keys, check_types
 
     if not osp.isfile(args.config):
         raise FileNotFoundError(f'config file not found: {args.config}')
     cfg = Config.fromfile(args.config)
     cfg.merge_from_dict(args.cfg_options)
     check_top_level_keys(cfg)
+    check_types(cfg)
     cfg.launcher = args.launcher
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(args.config))[0])
@@ -71,4 +72,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == '__main__':
-    main()
+    from wildpose.utils.cli import run_cli
+    run_cli(main)

@@ -45,7 +45,7 @@ def _registered_names(registry: Registry) -> list[str]:
     return names
 
 
-def _check_type(cfg: Any, registry: Registry) -> None:
+def check_type(cfg: Any, registry: Registry) -> None:
     """Raise a ``KeyError`` naming an unknown ``type`` and listing what is registered."""
     if not isinstance(cfg, dict) or 'type' not in cfg:
         return
@@ -62,12 +62,12 @@ def _check_type(cfg: Any, registry: Registry) -> None:
 
 
 def _checked(parent: Registry):
-    """Wrap the parent registry's build function with :func:`_check_type`."""
+    """Wrap the parent registry's build function with :func:`check_type`."""
     parent_build = parent.build_func
 
     def build(cfg: Any, *args: Any, registry: Registry, **kwargs: Any) -> Any:
         for item in (cfg if isinstance(cfg, list) else [cfg]):
-            _check_type(item, registry)
+            check_type(item, registry)
         return parent_build(cfg, *args, registry=registry, **kwargs)
 
     return build

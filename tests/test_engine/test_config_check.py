@@ -15,3 +15,37 @@ def test_own_variables_are_allowed(tmp_path):
     path = tmp_path / 'cfg.py'
     path.write_text("data_root = 'x'\ninput_size = (1, 2)\ntrain_dataloader = dict()\n")
     check_top_level_keys(Config.fromfile(str(path)))
+
+
+def test_unknown_types_are_named_with_their_entry(tmp_path):
+    from wildpose.engine.config_check import check_types
+    from wildpose.utils import register_all_modules
+
+    register_all_modules()
+    base = 'configs/weak3d/hg_mixed_synth.py'
+    check_types(Config.fromfile(base))  # the shipped config is fine
+    cases = {
+        "model = dict(type='Weak3DPoseEstimatr')": ('model', 'Weak3DPoseEstimatr'),
+        "test_evaluator = [dict(type='MPJPEMetrik')]": ('test_evaluator', 'MPJPEMetrik'),
+        "train_dataloader = dict(sampler=dict(type='MixedSampler'))":
+            ('train_dataloader.sampler', 'MixedSampler'),
+    }
+    import os.path as osp
+    repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    for i, (line, (entry, name)) in enumerate(cases.items()):
+        path = tmp_path / f'c{i}.py'
+        path.write_text(f"_base_ = [{osp.join(repo, base)!r}]\n{line}\n")
+        with pytest.raises(KeyError, match=f"{entry}: unknown type '{name}'.*Registered"):
+            check_types(Config.fromfile(str(path)))
+
+
+def test_unknown_transform_is_named(tmp_path):
+    from wildpose.engine.config_check import check_types
+    from wildpose.utils import register_all_modules
+
+    register_all_modules()
+    path = tmp_path / 'c.py'
+    path.write_text("test_dataloader = dict(dataset=dict(type='ConcatDataset', datasets=[\n"
+                    "    dict(type='Coco3DDataset', pipeline=[dict(type='LoadImag')])]))\n")
+    with pytest.raises(KeyError, match="pipeline: unknown type 'LoadImag'.*LoadImage"):
+        check_types(Config.fromfile(str(path)))

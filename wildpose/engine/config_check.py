@@ -1,7 +1,13 @@
-"""Catch misspelt top-level config keys before mmengine silently ignores them."""
+"""Catch config mistakes before mmengine's Runner silently ignores or obscures them.
+
+* :func:`check_top_level_keys`: a misspelt top-level key (``train_dataloder``) is an error.
+* :func:`check_types`: every ``type`` is looked up in the registry that will build it,
+  so an unknown name fails at once with the list of registered types.
+"""
 from __future__ import annotations
 
 import difflib
+from typing import Any, Iterable
 
 from mmengine.config import Config
 
@@ -27,3 +33,63 @@ def check_top_level_keys(cfg: Config, cutoff: float = 0.8) -> None:
         if close:
             raise KeyError(f"unknown config key '{key}' in {cfg.filename}: did you mean "
                            f"'{close[0]}'? (the Runner reads: {', '.join(RUNNER_KEYS)})")
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _datasets(dataset: Any) -> Iterable[dict]:
+    """A dataset config and every dataset nested in wrappers (ConcatDataset, ...)."""
+    for item in _as_list(dataset):
+        if isinstance(item, dict):
+            yield item
+            yield from _datasets(item.get('datasets'))
+            yield from _datasets(item.get('dataset'))
+
+
+def check_types(cfg: Config) -> None:
+    """Look every ``type`` of the config up in its registry before anything is built.
+
+    Raises:
+        KeyError: naming the unknown type, the config entry that holds it and the types
+            registered in wildpose (from :func:`wildpose.registry.check_type`).
+    """
+    import mmengine.runner  # noqa: F401  (registers mmengine's hooks, optimisers, loops)
+
+    from .. import registry as R
+
+    def check(entry: str, item: Any, reg) -> None:
+        try:
+            R.check_type(item, reg)
+        except KeyError as err:
+            raise KeyError(f'{cfg.filename}: {entry}: {err.args[0]}') from None
+
+    check('model', cfg.get('model'), R.MODELS)
+    for split in ('train', 'val', 'test'):
+        loader = cfg.get(f'{split}_dataloader')
+        if not isinstance(loader, dict):
+            continue
+        check(f'{split}_dataloader.sampler', loader.get('sampler'), R.DATA_SAMPLERS)
+        for ds in _datasets(loader.get('dataset')):
+            check(f'{split}_dataloader.dataset', ds, R.DATASETS)
+            for step in _as_list(ds.get('pipeline')):
+                check(f'{split}_dataloader.dataset.pipeline', step, R.TRANSFORMS)
+    for name in ('val_evaluator', 'test_evaluator'):
+        evaluator = cfg.get(name)
+        metrics = evaluator.get('metrics') if isinstance(evaluator, dict) and \
+            'metrics' in evaluator else evaluator
+        for metric in _as_list(metrics):
+            check(name, metric, R.METRICS)
+    for name, hook in (cfg.get('default_hooks') or {}).items():
+        check(f'default_hooks.{name}', hook, R.HOOKS)
+    for hook in _as_list(cfg.get('custom_hooks')):
+        check('custom_hooks', hook, R.HOOKS)
+    optim = cfg.get('optim_wrapper')
+    if isinstance(optim, dict):
+        check('optim_wrapper', optim, R.OPTIM_WRAPPERS)
+        check('optim_wrapper.optimizer', optim.get('optimizer'), R.OPTIMIZERS)
+    for sched in _as_list(cfg.get('param_scheduler')):
+        check('param_scheduler', sched, R.PARAM_SCHEDULERS)

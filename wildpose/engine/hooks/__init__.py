@@ -1,0 +1,1 @@
+"""Training and testing hooks (registered in ``HOOKS``)."""
