@@ -5,5 +5,6 @@ Each module that registers a dataset is imported here so that the registry's
 """
 from .coco3d_dataset import AnnotationError, Coco3DDataset
 from .samplers import MixedSourceSampler
+from .synthetic_dataset import SyntheticPoseDataset
 
-__all__ = ['AnnotationError', 'Coco3DDataset', 'MixedSourceSampler']
+__all__ = ['AnnotationError', 'Coco3DDataset', 'MixedSourceSampler', 'SyntheticPoseDataset']
