@@ -82,7 +82,7 @@ def sample_appearance(style: DomainStyle, rng: np.random.Generator) -> Appearanc
     if style.name == 'lab':
         shirt = LAB_SHIRTS[int(rng.integers(len(LAB_SHIRTS)))]
         pants = LAB_PANTS[int(rng.integers(len(LAB_PANTS)))]
-        return Appearance(shirt, pants, LAB_SKIN, (35, 35, 40), (30, 30, 30), (235, 235, 235),
+        return Appearance(shirt, pants, LAB_SKIN, (35, 35, 40), (30, 30, 30), (40, 200, 235),
                           (-0.6, -0.8))
     shirt = _hsv(rng.random(), rng.uniform(0.1, 0.9), rng.uniform(0.25, 0.95))
     pants = _hsv(rng.random(), rng.uniform(0.0, 0.8), rng.uniform(0.15, 0.8))
