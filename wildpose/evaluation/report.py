@@ -152,10 +152,11 @@ def render_markdown(report: dict[str, Any]) -> str:
         out += [f'### {title}', ''] + _table(table['columns'], table['rows'])
     model = report['model']
     if model:
+        macs, flops = _scaled(model.get('macs'), 'MACs'), _scaled(model.get('flops'), 'FLOPs')
         out += ['## Model', '', '| quantity | value |', '| --- | ---: |',
                 f"| parameters | {_scaled(model.get('params'), '')} |",
-                f"| MACs per forward (multiply-add = 1) | {_scaled(model.get('macs'), 'MACs')} |",
-                f"| FLOPs per forward (multiply-add = 2) | {_scaled(model.get('flops'), 'FLOPs')} |",
+                f'| MACs per forward (multiply-add = 1) | {macs} |',
+                f'| FLOPs per forward (multiply-add = 2) | {flops} |',
                 f"| input shape | {fmt(model.get('input_shape'))} |", '']
         if model.get('error'):
             out += [f"FLOPs could not be counted: {model['error']}", '']
