@@ -22,12 +22,26 @@ def register_all_modules(init_default_scope: bool = True) -> None:
             DefaultScope.get_instance(f'wildpose-{id(object())}', scope_name='wildpose')
 
 
+def _history_buffer_method(owner: type, name: str):
+    """Stand-in for ``getattr`` while unpickling checkpoints: only resolves the statistics
+    methods that mmengine's ``HistoryBuffer`` pickles by name (``HistoryBuffer.mean``
+    etc.); any other attribute look-up in a checkpoint is refused."""
+    from mmengine.logging.history_buffer import HistoryBuffer
+
+    known = {'min', 'max', 'current', 'mean', *HistoryBuffer._statistics_methods}
+    if owner is HistoryBuffer and name in known:
+        return getattr(HistoryBuffer, name)
+    import pickle
+    raise pickle.UnpicklingError(f'refusing attribute {name!r} of {owner!r} in a checkpoint')
+
+
 def allow_mmengine_checkpoints() -> None:
     """Let ``torch.load(weights_only=True)`` read the checkpoints mmengine writes.
 
     Since torch 2.6 ``torch.load`` defaults to ``weights_only=True``, which refuses any
     class not on an allowlist. mmengine's checkpoints hold its ``HistoryBuffer`` (message
-    hub) and numpy scalars/arrays in the training state, so resuming fails. We add just
+    hub; it also pickles its statistics methods through ``getattr``), numpy
+    scalars/arrays and a ``Counter`` (MultiStepLR's milestones), so resuming fails. We add just
     those types to the allowlist; ``weights_only`` stays on, so a checkpoint from
     elsewhere that carries arbitrary pickled objects is still refused.
     """
@@ -43,4 +57,10 @@ def allow_mmengine_checkpoints() -> None:
                       'uint8', 'bool')]
     reconstruct = getattr(getattr(np, '_core', np.core).multiarray, '_reconstruct')
     scalar = getattr(getattr(np, '_core', np.core).multiarray, 'scalar')
-    add([HistoryBuffer, np.ndarray, np.dtype, reconstruct, scalar, *dtype_classes])
+    from collections import Counter  # MultiStepLR keeps its milestones in a Counter
+
+    add([HistoryBuffer, np.ndarray, np.dtype, reconstruct, scalar, Counter, *dtype_classes,
+         # HistoryBuffer pickles its statistics methods as getattr(HistoryBuffer, name):
+         # map that one global to a look-up that resolves nothing else
+         (_history_buffer_method, '__builtin__.getattr'),
+         (_history_buffer_method, 'builtins.getattr')])

@@ -1,0 +1,1 @@
+"""Pictures of poses: 2D skeletons on images and 3D views (registered in ``VISUALIZERS``)."""
