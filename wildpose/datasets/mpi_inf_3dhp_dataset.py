@@ -11,9 +11,11 @@ joints in the test set's order; :mod:`wildpose.datasets.joint_mappings` maps the
 ours. The six test sequences come from three kinds of scene, reported separately by
 the 3DPCK metric (``scene`` in each sample):
 
-- TS1, TS2: studio with green screen (``'green_screen'``);
-- TS3, TS4: studio without green screen (``'no_green_screen'``);
-- TS5, TS6: outdoors (``'outdoor'``).
+- TS1, TS2: studio with green screen (``'GS'``);
+- TS3, TS4: studio without green screen (``'noGS'``);
+- TS5, TS6: outdoors (``'Outdoor'``)
+
+(the names of the official evaluation scripts).
 """
 from __future__ import annotations
 
@@ -25,9 +27,8 @@ from ..registry import DATASETS
 from .loading_checks import AnnotationError
 from .pose3d_npz_dataset import Pose3DNpzDataset
 
-MPI_INF_3DHP_TEST_SCENES = {'TS1': 'green_screen', 'TS2': 'green_screen',
-                            'TS3': 'no_green_screen', 'TS4': 'no_green_screen',
-                            'TS5': 'outdoor', 'TS6': 'outdoor'}
+MPI_INF_3DHP_TEST_SCENES = {'TS1': 'GS', 'TS2': 'GS', 'TS3': 'noGS', 'TS4': 'noGS',
+                            'TS5': 'Outdoor', 'TS6': 'Outdoor'}
 
 _TRAIN = re.compile(r'^(?P<subject>S\d+)_(?P<seq>Seq\d+)_Cam(?P<camera>\d+)_(?P<frame>\d+)'
                     r'\.[A-Za-z]+$')
@@ -54,8 +55,8 @@ def parse_3dhp_imgname(name: str) -> dict[str, Any] | None:
 class MpiInf3dhpDataset(Pose3DNpzDataset):
     """MPI-INF-3DHP crops with 2D joints (image px) and camera-frame 3D joints (mm).
 
-    Test samples carry ``scene`` ('green_screen', 'no_green_screen', 'outdoor'; ''
-    for training subjects), used by ``MPI3DPCKMetric`` to report per scene type.
+    Test samples carry ``scene`` ('GS', 'noGS', 'Outdoor'; '' for training subjects),
+    used by ``PCK3DMetric`` to report per scene type.
     See :class:`~wildpose.datasets.pose3d_npz_dataset.Pose3DNpzDataset` for the
     arguments; ``subjects`` selects e.g. ``['TS1', ..., 'TS6']``.
     """

@@ -1,0 +1,16 @@
+# MPII evaluation: PCKh@0.5 on the standard validation list (2958 people), overall
+# (`pckh`, all joints but pelvis and thorax) and per joint (`joint/<name>/pckh`). Head
+# sizes (0.6 x head-box diagonal) come from the official mpii_gt_val.mat (needs scipy).
+#   python tools/test.py configs/weak3d/eval_mpii.py work_dirs/hg_mixed/epoch_10.pth
+_base_ = ['./hg_mixed.py']
+
+test_dataloader = dict(
+    _delete_=True,
+    batch_size=32,
+    num_workers=4,
+    persistent_workers=True,
+    drop_last=False,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset={{_base_.mpii_val}},
+)
+test_evaluator = [dict(type='PCKhMetric', threshold=0.5)]
