@@ -29,7 +29,7 @@ def test_mpjpe_per_action_both_averages():
         pred = gt - gt[ROOT] + [0, 0, 0]  # root-relative prediction, exact
         pred[0, 0] += off
         samples.append(_sample_3d(gt, pred, action=action, domain='lab'))
-    m = _run(MPJPEMetric(per_action=True), samples)
+    m = _run(MPJPEMetric(per_action=True, per_joint=True), samples)
     assert m['mpjpe'] == pytest.approx(2.0)                 # over all frames: (3 + 5) / 4
     assert m['mpjpe_action_mean'] == pytest.approx(3.0)     # over actions: (1 + 5) / 2
     assert m['action/A/mpjpe'] == pytest.approx(1.0)
@@ -75,7 +75,7 @@ def test_pckh_metric_with_head_sizes():
                _sample_2d(6.0, head_size=10.0),          # 6 > 5: all wrong
                _sample_2d(9.0, visible=vis, head_size=20.0),  # 9 <= 10: correct
                _sample_2d(1.0)]                          # no head size: skipped
-    m = _run(PCKhMetric(), samples)
+    m = _run(PCKhMetric(per_joint=True), samples)
     # pelvis and thorax are not in the mean: (14 + 0 + 13 visible) of (14 + 14 + 13)
     assert m['pckh'] == pytest.approx(100 * 27 / 41)
     assert m['joint/r_ankle/pckh'] == pytest.approx(50.0)  # invisible in sample 3
@@ -85,7 +85,7 @@ def test_pckh_metric_with_head_sizes():
 def test_pck_metric_per_joint_and_group():
     a = _sample_2d(1.0, bbox_scale=np.array([100.0, 50.0]), domain='lab')  # 1/100 <= 0.05
     b = _sample_2d(10.0, bbox_scale=np.array([100.0, 100.0]), domain='wild')
-    m = _run(PCKMetric(threshold=0.05), [a, b])
+    m = _run(PCKMetric(threshold=0.05, per_joint=True), [a, b])
     assert m['pck'] == 50.0 and m['lab/pck'] == 100.0 and m['wild/pck'] == 0.0
     assert m['joint/head_top/pck'] == 50.0
 
@@ -98,7 +98,7 @@ def test_3dpck_per_scene():
         pred = gt - gt[ROOT]
         pred[[j for j in range(NUM_JOINTS) if j != ROOT]] += [err, 0, 0]
         samples.append(_sample_3d(gt, pred, scene=scene))
-    m = _run(PCK3DMetric(), samples)
+    m = _run(PCK3DMetric(per_joint=True), samples)
     assert m['scene/GS/3dpck'] == pytest.approx(100.0)
     assert m['scene/Outdoor/3dpck'] == pytest.approx(0.0)
     assert m['3dpck'] == pytest.approx(100 * 2 / 3)          # all frames
@@ -108,3 +108,8 @@ def test_3dpck_per_scene():
     assert m['joint/head_top/3dpck'] == pytest.approx(100 * 2 / 3)
     assert 'joint/pelvis/3dpck' not in m and 'joint/thorax/3dpck' not in m
     assert len([k for k in m if k.startswith('joint/')]) == 14
+
+
+def test_per_joint_is_off_by_default():
+    m = _run(PCKMetric(), [_sample_2d(1.0, bbox_scale=np.array([100.0, 50.0]))])
+    assert not [k for k in m if k.startswith('joint/')]

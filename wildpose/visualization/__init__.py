@@ -1,1 +1,8 @@
-"""Pictures of poses: 2D skeletons on images and 3D views (registered in ``VISUALIZERS``)."""
+"""Pictures of poses: pure drawing functions (:mod:`.draw`) and the registered
+:class:`PoseVisualizer`."""
+from .draw import (bone_side, draw_skeleton_2d, draw_skeleton_3d, joint_side,
+                   render_side_by_side, save_rgb)
+from .visualizer import PoseVisualizer
+
+__all__ = ['bone_side', 'draw_skeleton_2d', 'draw_skeleton_3d', 'joint_side',
+           'render_side_by_side', 'save_rgb', 'PoseVisualizer']

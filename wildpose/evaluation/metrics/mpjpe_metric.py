@@ -36,14 +36,15 @@ class MPJPEMetric(BaseMetric):
     Args:
         group_by: metainfo key whose values split the report (``'domain'``), or None.
         per_action: also report per ``action`` and the mean over actions.
-        per_joint: also report per joint.
+        per_joint: also report per joint (off by default to keep training logs short;
+            ``tools/test.py`` turns it on for its report).
         root: joint aligned before Protocol 1 (pelvis).
     """
 
     default_prefix = ''
 
     def __init__(self, group_by: str | None = 'domain', per_action: bool = False,
-                 per_joint: bool = True, root: int = ROOT, collect_device: str = 'cpu',
+                 per_joint: bool = False, root: int = ROOT, collect_device: str = 'cpu',
                  prefix: str | None = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.group_by = group_by

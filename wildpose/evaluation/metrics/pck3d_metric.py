@@ -29,7 +29,8 @@ class PCK3DMetric(BaseMetric):
     - ``scene/<scene>/3dpck`` and ``scene/<scene>/3dpck_auc`` per value of the metainfo
       key ``scene_key`` (MPI-INF-3DHP: 'GS' green screen, 'noGS', 'Outdoor'), and
       ``3dpck_scene_mean`` / ``3dpck_auc_scene_mean``, the unweighted mean over scenes;
-    - ``joint/<joint name>/3dpck`` per evaluated joint;
+    - with ``per_joint`` (off by default; ``tools/test.py`` turns it on),
+      ``joint/<joint name>/3dpck`` per evaluated joint;
     - ``<group>/3dpck`` ... per value of ``group_by`` when given.
     """
 
@@ -38,7 +39,7 @@ class PCK3DMetric(BaseMetric):
     def __init__(self, threshold: float = 150.0,
                  auc_thresholds: Sequence[float] = tuple(AUC_THRESHOLDS_MM),
                  joints: Sequence[int] = MPI_INF_3DHP_JOINTS, scene_key: str = 'scene',
-                 group_by: str | None = None, root: int = ROOT,
+                 group_by: str | None = None, per_joint: bool = False, root: int = ROOT,
                  collect_device: str = 'cpu', prefix: str | None = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.threshold = float(threshold)
@@ -46,6 +47,7 @@ class PCK3DMetric(BaseMetric):
         self.joints = list(joints)
         self.scene_key = scene_key
         self.group_by = group_by
+        self.per_joint = per_joint
         self.root = root
 
     def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
@@ -91,6 +93,6 @@ class PCK3DMetric(BaseMetric):
                     metrics[f'{group}/3dpck'], metrics[f'{group}/3dpck_auc'] = \
                         self._scores(pred[idx], gt[idx])
         per_joint = pck_3d(pred, gt, self.threshold)[0]
-        for k, j in enumerate(self.joints):
+        for k, j in enumerate(self.joints if self.per_joint else ()):
             metrics[f'joint/{JOINT_NAMES[j]}/3dpck'] = 100.0 * float(per_joint[k])
         return metrics

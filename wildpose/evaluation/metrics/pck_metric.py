@@ -20,13 +20,14 @@ class PCKMetric(BaseMetric):
     image px, ``keypoints_visible`` (J,) and ``bbox_scale`` (2,) image px (the padded
     person box; its larger side is the normaliser). Reports in percent: ``pck`` over all
     visible joints of all samples, ``<group>/pck`` per value of ``group_by`` and, with
-    ``per_joint``, ``joint/<joint name>/pck``.
+    ``per_joint`` (off by default; ``tools/test.py`` turns it on), ``joint/<joint
+    name>/pck``.
     """
 
     default_prefix = ''
 
     def __init__(self, threshold: float = 0.05, group_by: str | None = 'domain',
-                 per_joint: bool = True, collect_device: str = 'cpu',
+                 per_joint: bool = False, collect_device: str = 'cpu',
                  prefix: str | None = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.threshold = threshold

@@ -26,19 +26,21 @@ class PCKhMetric(BaseMetric):
 
     Results in percent: ``pckh`` over the visible joints of ``joints`` (default: MPII's
     convention, all but pelvis and thorax), ``joint/<joint name>/pckh`` for every joint
-    and, with ``group_by``, ``<group>/pckh``.
+    (with ``per_joint``; off by default, ``tools/test.py`` turns it on) and, with
+    ``group_by``, ``<group>/pckh``.
     """
 
     default_prefix = ''
 
     def __init__(self, threshold: float = 0.5, head_size_key: str = 'head_size',
                  joints: Sequence[int] = MPII_PCKH_JOINTS, group_by: str | None = None,
-                 collect_device: str = 'cpu', prefix: str | None = None) -> None:
+                 per_joint: bool = False, collect_device: str = 'cpu', prefix: str | None = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.threshold = threshold
         self.head_size_key = head_size_key
         self.joints = tuple(joints)
         self.group_by = group_by
+        self.per_joint = per_joint
 
     def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
         for ds in data_samples:
@@ -68,7 +70,7 @@ class PCKhMetric(BaseMetric):
         head = np.array([r['head'] for r in kept])
         per_joint, mean = pckh(pred, gt, head, self.threshold, mask, self.joints)
         metrics = {'pckh': 100.0 * mean}
-        for j, name in enumerate(JOINT_NAMES[:pred.shape[1]]):
+        for j, name in enumerate(JOINT_NAMES[:pred.shape[1]] if self.per_joint else ()):
             metrics[f'joint/{name}/pckh'] = 100.0 * float(per_joint[j])
         if self.group_by:
             for group, idx in group_indices([r['group'] for r in kept]).items():
