@@ -199,7 +199,7 @@ class Pose3DNpzDataset(BaseDataset):
     def load_data_list(self) -> list[dict]:
         path = self.ann_file
         arrays = self._read_arrays(path)
-        metas = [self.parse_imgname(n) for n in arrays['imgname']]
+        metas = [self.parse_imgname(str(n)) for n in arrays['imgname']]
         idx = self._select(metas)
         if len(idx) == 0:
             subjects = sorted({m['subject'] for m in metas})
@@ -222,7 +222,7 @@ class Pose3DNpzDataset(BaseDataset):
         for n, i in enumerate(idx):
             meta = metas[i]
             item = dict(
-                img_path=osp.join(img_root, arrays['imgname'][i]), img_id=int(i),
+                img_path=osp.join(img_root, str(arrays['imgname'][i])), img_id=int(i),
                 sample_idx=int(i), bbox=bbox[n],
                 keypoints=part[n, :, :2].astype(np.float32),
                 keypoints_visible=(part[n, :, 2] > 0).astype(np.float32),
