@@ -107,7 +107,7 @@ def write_mpii_json(root: str, num: int = 3, seed: int = 0, head_box: bool = Tru
         draw_joints(osp.join(root, 'images', image), uv)
         lo, hi = uv.min(0), uv.max(0)
         entry = dict(image=image, center=((lo + hi) / 2 + 1).tolist(),
-                     scale=float((hi - lo).max() / 200), joints=(uv + 1).tolist(),
+                     scale=float(1.3 * (hi - lo).max() / 200), joints=(uv + 1).tolist(),
                      joints_vis=[1] * 15 + [0])
         if head_box:
             entry['head_box'] = [10.0, 20.0, 40.0, 60.0]   # diagonal 50 px
