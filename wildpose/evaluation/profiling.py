@@ -3,12 +3,14 @@ the software and hardware it ran on."""
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import platform
 import time
 from typing import Any
 
 import torch
+from mmengine.logging import MMLogger
 from torch import nn
 
 
@@ -58,6 +60,9 @@ def model_complexity(model: nn.Module, input_size: tuple[int, int]) -> dict[str,
     Uses :func:`mmengine.analysis.get_model_complexity_info`, which counts one
     multiply-add as one operation: reported as ``macs``; ``flops`` = 2 x ``macs``
     (multiply and add counted separately, the convention of method.md's 32 GFLOPs).
+    Like fvcore, it counts convolutions, linear layers and matrix products; batch norm,
+    additions, pooling and upsampling are not counted (``note`` says so in the report).
+    Its warnings about those uncounted operators are silenced.
 
     Args:
         input_size: (w, h) of the network input, input px.
@@ -69,6 +74,9 @@ def model_complexity(model: nn.Module, input_size: tuple[int, int]) -> dict[str,
     device, dtype = _device_dtype(model)
     was_training = model.training
     model.eval()
+    logger = MMLogger.get_current_instance()
+    level = logger.level
+    logger.setLevel(logging.ERROR)
     try:
         with torch.no_grad():
             result = get_model_complexity_info(
@@ -77,23 +85,27 @@ def model_complexity(model: nn.Module, input_size: tuple[int, int]) -> dict[str,
                 show_table=False, show_arch=False)
         info['macs'] = int(result['flops'])
         info['flops'] = 2 * int(result['flops'])
+        info['note'] = ('convolutions, linear layers and matrix products counted; batch '
+                        'norm, additions, pooling and upsampling not')
     except Exception as err:  # tracing can fail on exotic ops: report, do not crash
         info['macs'] = info['flops'] = None
         info['error'] = f'{type(err).__name__}: {str(err)[:200]}'
     finally:
+        logger.setLevel(level)
         model.train(was_training)
     return info
 
 
 def measure_speed(model: nn.Module, input_size: tuple[int, int], batch_size: int = 1,
-                  iters: int = 10, warmup: int = 2, flip_test: bool = False
-                  ) -> dict[str, Any]:
+                  iters: int = 10, warmup: int = 2, flip_test: bool = False,
+                  max_seconds: float | None = None) -> dict[str, Any]:
     """Inference speed of the network forward on random input crops.
 
     Times ``iters`` batches of ``batch_size`` (after ``warmup`` untimed ones) with
     ``torch.no_grad``, on the model's device and dtype; data loading, heatmap decoding
     and metric computation are not included. With ``flip_test`` each batch also runs the
-    mirrored crop, as the flip test does.
+    mirrored crop, as the flip test does. With ``max_seconds`` timing stops after the
+    first batch that ends past that time (the report states the batches timed).
     """
     if iters < 1 or batch_size < 1:
         raise ValueError(f'iters and batch_size must be >= 1, got {iters}, {batch_size}')
@@ -114,15 +126,21 @@ def measure_speed(model: nn.Module, input_size: tuple[int, int], batch_size: int
                 net(x)
             sync()
             start = time.perf_counter()
-            for _ in range(iters):
+            done = 0
+            while done < iters:
                 net(x)
+                done += 1
+                if max_seconds is not None and time.perf_counter() - start > max_seconds:
+                    sync()
+                    if time.perf_counter() - start > max_seconds:
+                        break
             sync()
             seconds = time.perf_counter() - start
     finally:
         model.train(was_training)
-    images = iters * batch_size
+    images = done * batch_size
     return dict(images_per_s=images / seconds, ms_per_image=1000.0 * seconds / images,
-                batch_size=batch_size, iters=iters, warmup=warmup, input_shape=[3, h, w],
+                batch_size=batch_size, iters=done, warmup=warmup, input_shape=[3, h, w],
                 device=str(device), device_name=device_name(device),
                 threads=torch.get_num_threads(), dtype=str(dtype).replace('torch.', ''),
                 flip_test=flip_test,

@@ -158,6 +158,8 @@ def render_markdown(report: dict[str, Any]) -> str:
                 f'| MACs per forward (multiply-add = 1) | {macs} |',
                 f'| FLOPs per forward (multiply-add = 2) | {flops} |',
                 f"| input shape | {fmt(model.get('input_shape'))} |", '']
+        if model.get('note'):
+            out += [f"Counted: {model['note']}.", '']
         if model.get('error'):
             out += [f"FLOPs could not be counted: {model['error']}", '']
     speed = report['speed']

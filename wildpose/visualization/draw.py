@@ -122,7 +122,7 @@ def draw_skeleton_3d(keypoints_3d: np.ndarray, size: tuple[int, int] = (400, 400
     for axis in ('x', 'y', 'z'):
         getattr(ax, f'set_{axis}lim')(-r, r)
         getattr(ax, f'set_{axis}ticks')(ticks)
-    ax.set_box_aspect((1, 1, 1))
+    ax.set_box_aspect((1, 1, 1), zoom=0.85)  # room for the axis labels
     ax.set_xlabel('x (mm)', fontsize=7)
     ax.set_ylabel('depth z (mm)', fontsize=7)
     ax.set_zlabel('up -y (mm)', fontsize=7)
