@@ -226,3 +226,12 @@ def test_built_from_the_registry_with_a_pipeline(root):
     item = ds[0]
     assert item['domain'] == 'lab' and item['has_3d']
     assert ds.metainfo['num_joints'] == 16
+
+
+def test_stale_temporary_folders_are_cleaned(tmp_path):
+    stale, fresh = tmp_path / '.lab_test.tmp-old', tmp_path / '.lab_test.tmp-new'
+    stale.mkdir()
+    fresh.mkdir()
+    os.utime(stale, (1e9, 1e9))
+    generate.ensure_split(str(tmp_path), 'lab_test', 2, progress=False)
+    assert not stale.exists() and fresh.exists()  # fresh: maybe another run in progress

@@ -16,6 +16,7 @@ import os
 import os.path as osp
 import shutil
 import tempfile
+import time
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -197,6 +198,8 @@ def ensure_split(data_root: str, split: str, num_samples: int, seed: int = 0,
         with open(osp.join(tmp, 'manifest.json'), 'w') as f:
             json.dump(wanted, f, indent=1)
         old = None
+        if read_manifest(split_dir) == wanted:  # another process finished meanwhile
+            return split_dir
         if osp.exists(split_dir):
             old = tempfile.mkdtemp(prefix=f'.{split}.old-', dir=data_root)
             os.rename(split_dir, osp.join(old, split))
@@ -210,4 +213,18 @@ def ensure_split(data_root: str, split: str, num_samples: int, seed: int = 0,
     finally:
         if osp.exists(tmp):
             shutil.rmtree(tmp, ignore_errors=True)
+    _remove_stale(data_root, split)
     return split_dir
+
+
+def _remove_stale(data_root: str, split: str, max_age_s: float = 86400.0) -> None:
+    """Delete temporary folders of ``split`` left by runs killed over a day ago."""
+    now = time.time()
+    for name in os.listdir(data_root):
+        if name.startswith((f'.{split}.tmp-', f'.{split}.old-')):
+            path = osp.join(data_root, name)
+            try:
+                if now - os.path.getmtime(path) > max_age_s:
+                    shutil.rmtree(path, ignore_errors=True)
+            except OSError:
+                pass
