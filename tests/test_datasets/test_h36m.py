@@ -55,7 +55,10 @@ def test_sample_fields_units_and_mapping(h36m):
     c, s = arrays['center'][0], arrays['scale'][0] * 200
     np.testing.assert_allclose(info['bbox'], [c[0] - s / 2, c[1] - s / 2, c[0] + s / 2,
                                               c[1] + s / 2], rtol=1e-5)
-    np.testing.assert_allclose(info['camera_param']['f'], CAMERA['f'].ravel())
+    assert 'camera_param' not in info
+    cam = _dataset(root, with_camera_param=True).get_data_info(0)['camera_param']
+    np.testing.assert_allclose(cam['f'], CAMERA['f'].ravel())
+    assert (cam['w'], cam['h']) == (400, 400)
     assert [ds.get_data_info(i)['action'] for i in (3, 4)] == ['Photo', 'WalkDog']
 
 

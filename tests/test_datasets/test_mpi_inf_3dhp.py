@@ -46,7 +46,7 @@ def test_train_names_and_camera_keys(tmp_path):
     root = str(tmp_path)
     keys = ['S1_Seq1_Cam0'] * 3 + ['S2_Seq2_Cam8']
     write_pose3d_npz(root, TRAIN_NAMES, camera_keys=keys)
-    ds = _dataset(root, camera_file='cameras.pkl', frame_interval=2)
+    ds = _dataset(root, camera_file='cameras.pkl', frame_interval=2, with_camera_param=True)
     assert [ds.get_data_info(i)['frame'] for i in range(len(ds))] == [1, 3, 10]
     assert ds.get_data_info(2)['camera'] == '8' and ds.get_data_info(2)['scene'] == ''
     np.testing.assert_allclose(ds.get_data_info(0)['camera_param']['c'], CAMERA['c'].ravel())

@@ -63,7 +63,7 @@ class Human36mDataset(Pose3DNpzDataset):
     keyed by ``(subject, camera_id)``. See :class:`Pose3DNpzDataset` for all arguments.
 
     Each sample also carries ``subject``, ``camera``, ``frame`` and, with
-    ``camera_file``, ``camera_param``.
+    ``camera_file`` and ``with_camera_param=True``, ``camera_param``.
     """
 
     METAINFO = dict(Pose3DNpzDataset.METAINFO, dataset_name='h36m')

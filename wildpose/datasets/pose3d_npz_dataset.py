@@ -43,8 +43,10 @@ class Pose3DNpzDataset(BaseDataset):
     Args:
         ann_file: the ``.npz``, relative to ``data_root``.
         camera_file: ``cameras.pkl`` (relative to ``data_root``), or None. When given,
-            each sample carries ``camera_param`` (f, c, w, h) and the projection of
-            ``S`` with the camera is checked against ``part`` on a spread of samples.
+            every sample's camera must be in it, and the projection of ``S`` with the
+            camera is checked against ``part`` on a spread of samples.
+        with_camera_param: also put ``camera_param`` (f, c, [k, p, w, h]) in each sample
+            (off by default: it adds about 0.7 kB per sample to the dataset's memory).
         subjects: keep only these subjects (e.g. ``['S9', 'S11']``); None keeps all.
         frame_interval: keep every n-th frame of each video sequence (by the frame
             number in ``imgname``, counted from the sequence's first frame in the file,
@@ -72,7 +74,8 @@ class Pose3DNpzDataset(BaseDataset):
                  subjects: Sequence[str] | None = None, frame_interval: int = 1,
                  thorax_3d: bool = True, swap_left_right: bool = False,
                  missing_image: str = 'fail', projection_tol: float = 0.05,
-                 domain: str | None = None, **kwargs: Any) -> None:
+                 with_camera_param: bool = False, domain: str | None = None,
+                 **kwargs: Any) -> None:
         if int(frame_interval) < 1:
             raise ValueError(f'frame_interval must be >= 1, got {frame_interval}')
         self.camera_file = camera_file
@@ -82,6 +85,7 @@ class Pose3DNpzDataset(BaseDataset):
         self.swap_left_right = swap_left_right
         self.missing_image = missing_image
         self.projection_tol = projection_tol
+        self.with_camera_param = with_camera_param
         self.domain = domain or self.default_domain
         kwargs.setdefault('data_prefix', dict(img=''))
         super().__init__(ann_file=ann_file, **kwargs)
@@ -209,7 +213,13 @@ class Pose3DNpzDataset(BaseDataset):
         cameras = self._load_cameras()
         params = None
         if cameras is not None:
-            params = [self._camera_param(cameras, self.camera_key(metas[i])) for i in idx]
+            cache: dict[Hashable, dict] = {}
+            params = []
+            for i in idx:
+                key = self.camera_key(metas[i])
+                if key not in cache:
+                    cache[key] = self._camera_param(cameras, key)
+                params.append(cache[key])
             self._check_projection(arrays, idx, params, path)
 
         part = to_wildpose(arrays['part'][idx], self.joint_layout)
@@ -231,7 +241,7 @@ class Pose3DNpzDataset(BaseDataset):
                 has_3d=True, domain=self.domain, action=meta['action'],
                 subject=meta['subject'], camera=str(meta['camera']),
                 frame=int(meta['frame']), **self.extra_info(meta))
-            if params is not None:
+            if params is not None and self.with_camera_param:
                 item['camera_param'] = params[n]
             data_list.append(item)
         return drop_missing_images(data_list, self.missing_image, path)
