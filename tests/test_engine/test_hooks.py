@@ -1,0 +1,65 @@
+"""PoseVisualizationHook (pictures of a few samples) and ProgressBarHook."""
+from __future__ import annotations
+
+import io
+import os
+from types import SimpleNamespace
+
+import cv2
+import numpy as np
+import pytest
+
+from wildpose.registry import HOOKS
+from wildpose.structures import PoseDataSample
+from wildpose.structures.skeleton import NUM_JOINTS
+
+
+def _outputs(img_path: str, n: int, start: int = 0) -> list[PoseDataSample]:
+    rng = np.random.default_rng(0)
+    out = []
+    for i in range(n):
+        ds = PoseDataSample(metainfo=dict(img_path=img_path, sample_idx=start + i,
+                                          keypoints=rng.uniform(5, 40, (NUM_JOINTS, 2)),
+                                          keypoints_visible=np.ones(NUM_JOINTS)))
+        ds.pred_keypoints = rng.uniform(5, 40, (NUM_JOINTS, 2))
+        ds.pred_scores = np.ones(NUM_JOINTS)
+        ds.pred_keypoints_3d = rng.normal(size=(NUM_JOINTS, 3)) * 300
+        out.append(ds)
+    return out
+
+
+def test_visualization_hook_interval_and_max_samples(tmp_path):
+    img_path = str(tmp_path / 'im.png')
+    cv2.imwrite(img_path, np.full((48, 48, 3), 100, np.uint8))
+    hook = HOOKS.build(dict(type='PoseVisualizationHook', interval=2, max_samples=3))
+    runner = SimpleNamespace(work_dir=str(tmp_path), iter=10)
+    for run in range(3):  # validations 1 and 3 are drawn, 2 is not
+        runner.iter = 10 * (run + 1)
+        hook.before_val_epoch(runner)
+        hook.after_val_iter(runner, 0, None, _outputs(img_path, 2))
+        hook.after_val_iter(runner, 1, None, _outputs(img_path, 2, start=2))
+    vis = tmp_path / 'vis'
+    assert sorted(os.listdir(vis)) == ['val_iter_10', 'val_iter_30']
+    assert sorted(os.listdir(vis / 'val_iter_10')) == ['0_im.png', '1_im.png', '2_im.png']
+    picture = cv2.imread(str(vis / 'val_iter_10' / '0_im.png'))
+    assert picture.shape == (256, 512, 3) and picture.std() > 5
+    # test runs draw into out_dir itself; unreadable images are skipped
+    hook = HOOKS.build(dict(type='PoseVisualizationHook', out_dir=str(tmp_path / 'show')))
+    hook.before_test_epoch(runner)
+    hook.after_test_iter(runner, 0, None, _outputs(str(tmp_path / 'missing.png'), 1) +
+                         _outputs(img_path, 1, start=7))
+    assert os.listdir(tmp_path / 'show') == ['7_im.png']
+    with pytest.raises(ValueError, match='interval'):
+        HOOKS.build(dict(type='PoseVisualizationHook', interval=0))
+
+
+def test_progress_bar_hook_counts_batches():
+    stream = io.StringIO()
+    hook = HOOKS.build(dict(type='ProgressBarHook', file=stream))
+    runner = SimpleNamespace(test_dataloader=[0, 1, 2])
+    hook.before_test_epoch(runner)
+    for i in range(3):
+        hook.after_test_iter(runner, i)
+    hook.after_test_epoch(runner)
+    text = stream.getvalue()
+    assert '3/3' in text and 'task/s' in text and text.endswith('\n')
