@@ -4,9 +4,10 @@
 //
 // Shapes (B batch, J joints, H x W heatmap cells, E bones):
 //   soft_argmax_forward(heatmaps (B,J,H,W), beta)
-//       -> coords (B,J,2) expected (x, y) in heatmap px, max (B,J) largest beta*heatmap
-//          value of each slice, inv_sum (B,J) = 1 / sum exp(beta*h - max), which is also
-//          the largest softmax probability (the confidence).
+//       -> coords (B,J,2) expected (x, y) in heatmap px, max (B,J) the heatmap value
+//          where beta*heatmap is largest in each slice (r), inv_sum (B,J) =
+//          1 / sum exp(beta*(h - r)), which is also the largest softmax probability (the
+//          confidence).
 //   soft_argmax_backward(grad_coords (B,J,2), grad_conf (B,J) or None, heatmaps,
 //                        coords, max, inv_sum, beta) -> grad_heatmaps (B,J,H,W)
 //   bone_ratio_loss_forward(xy (B,J,2), z (B,J), visible (B,J), has_3d (B,),

@@ -6,8 +6,9 @@
 // functions holding them are compiled for AVX-512, AVX2 and baseline x86-64 (one is
 // picked at load time).
 //
-// Forward, with t_k = beta * h_k, m = max_k t_k, e_k = exp(t_k - m), s = sum_k e_k and
-// p_k = e_k / s: x = sum_k p_k col_k, y = sum_k p_k row_k, confidence = max_k p_k = 1/s.
+// Forward, with r the heatmap value where beta * h is largest, e_k = exp(beta (h_k - r)),
+// s = sum_k e_k and p_k = e_k / s: x = sum_k p_k col_k, y = sum_k p_k row_k, and the
+// confidence max_k p_k = 1/s.
 // Backward: dx/dh_k = beta p_k (col_k - x), dy/dh_k = beta p_k (row_k - y), and for the
 // confidence p_m: dp_m/dh_k = beta p_m ([k is a maximum] / T - p_k), T the number of tied
 // maxima (the reference's amax shares its gradient evenly between ties).
@@ -23,20 +24,30 @@ namespace wildpose {
 namespace ops {
 namespace {
 
+// The value r of the slice where beta * h is largest (the largest h for beta >= 0, the
+// smallest for beta < 0). Every exponent is then beta * (h_k - r) <= 0, and exactly 0 at
+// the maximum, so e = 1 there whatever the rounding (p_max = 1 / s holds exactly).
 template <typename scalar_t>
-WP_ALWAYS_INLINE void forward_slice(const scalar_t* x, int h, int w, scalar_t beta,
-                                    scalar_t* coords, scalar_t* max_out, scalar_t* inv_out) {
-  const int64_t n = static_cast<int64_t>(h) * w;
+WP_ALWAYS_INLINE scalar_t reference_value(const scalar_t* x, int64_t n, scalar_t beta) {
+  const scalar_t sign = beta < 0 ? scalar_t(-1) : scalar_t(1);
   scalar_t m = -std::numeric_limits<scalar_t>::infinity();
 #pragma omp simd reduction(max : m)
   for (int64_t k = 0; k < n; ++k) {
-    const scalar_t t = beta * x[k];
+    const scalar_t t = sign * x[k];
     m = t > m ? t : m;
   }
-  if (!std::isfinite(m)) {  // all -inf, or an +inf: the softmax is undefined (NaN)
+  return sign * m;
+}
+
+template <typename scalar_t>
+WP_ALWAYS_INLINE void forward_slice(const scalar_t* x, int h, int w, scalar_t beta,
+                                    scalar_t* coords, scalar_t* ref_out, scalar_t* inv_out) {
+  const int64_t n = static_cast<int64_t>(h) * w;
+  const scalar_t ref = reference_value(x, n, beta);
+  *ref_out = ref;
+  if (!std::isfinite(ref)) {  // all -inf, or an inf: the softmax is undefined (NaN)
     const scalar_t nan = std::numeric_limits<scalar_t>::quiet_NaN();
     coords[0] = coords[1] = *inv_out = nan;
-    *max_out = m;
     return;
   }
   // float32 sums along a row (64 terms at most for the usual heatmaps), double across rows
@@ -46,7 +57,7 @@ WP_ALWAYS_INLINE void forward_slice(const scalar_t* x, int h, int w, scalar_t be
     scalar_t rs = 0, rx = 0;
 #pragma omp simd reduction(+ : rs, rx)
     for (int c = 0; c < w; ++c) {
-      const scalar_t e = exp_fast<scalar_t>(beta * row[c] - m);
+      const scalar_t e = exp_fast<scalar_t>(beta * (row[c] - ref));
       rs += e;
       rx += e * static_cast<scalar_t>(c);
     }
@@ -56,14 +67,13 @@ WP_ALWAYS_INLINE void forward_slice(const scalar_t* x, int h, int w, scalar_t be
   }
   coords[0] = static_cast<scalar_t>(sx / s);
   coords[1] = static_cast<scalar_t>(sy / s);
-  *max_out = m;
   *inv_out = static_cast<scalar_t>(1.0 / s);
 }
 
 template <typename scalar_t>
 WP_ALWAYS_INLINE void backward_slice(const scalar_t* x, int h, int w, scalar_t beta,
                                      scalar_t gx, scalar_t gy, scalar_t gc, scalar_t cx,
-                                     scalar_t cy, scalar_t m, scalar_t inv, scalar_t* grad) {
+                                     scalar_t cy, scalar_t ref, scalar_t inv, scalar_t* grad) {
   const scalar_t scale = beta * inv;  // beta p_k = scale e_k
   for (int r = 0; r < h; ++r) {
     const scalar_t* row = x + static_cast<int64_t>(r) * w;
@@ -72,18 +82,18 @@ WP_ALWAYS_INLINE void backward_slice(const scalar_t* x, int h, int w, scalar_t b
     const scalar_t a = gy * (static_cast<scalar_t>(r) - cy) - gx * cx - gc * inv;
 #pragma omp simd
     for (int c = 0; c < w; ++c) {
-      const scalar_t e = exp_fast<scalar_t>(beta * row[c] - m);
+      const scalar_t e = exp_fast<scalar_t>(beta * (row[c] - ref));
       grow[c] = scale * e * (gx * static_cast<scalar_t>(c) + a);
     }
   }
   if (gc != 0) {  // the [k is a maximum] / T term of the confidence's gradient
     const int64_t n = static_cast<int64_t>(h) * w;
     int64_t ties = 0;
-    for (int64_t k = 0; k < n; ++k) ties += (beta * x[k] == m);
+    for (int64_t k = 0; k < n; ++k) ties += (beta * (x[k] - ref) == 0);
     if (ties > 0) {
       const scalar_t share = beta * gc * inv / static_cast<scalar_t>(ties);
       for (int64_t k = 0; k < n; ++k) {
-        if (beta * x[k] == m) grad[k] += share;
+        if (beta * (x[k] - ref) == 0) grad[k] += share;
       }
     }
   }

@@ -33,25 +33,27 @@ __global__ void __launch_bounds__(kThreads)
   const int n = h * w;
   const scalar_t* xs = x + slice * n;
 
+  // r: the value where beta * h is largest, so that every exponent beta (h - r) <= 0
+  const scalar_t sign = beta < scalar_t(0) ? scalar_t(-1) : scalar_t(1);
   scalar_t m = -std::numeric_limits<scalar_t>::infinity();
   for (int k = threadIdx.x; k < n; k += kThreads) {
-    const scalar_t t = beta * xs[k];
+    const scalar_t t = sign * xs[k];
     m = t > m ? t : m;
   }
-  m = cuda::block_max(m, shared);
-  if (!isfinite(m)) {  // all -inf, or an +inf: the softmax is undefined (NaN)
+  const scalar_t ref = sign * cuda::block_max(m, shared);
+  if (!isfinite(ref)) {  // all -inf, or an inf: the softmax is undefined (NaN)
     if (threadIdx.x == 0) {
       const scalar_t nan = std::numeric_limits<scalar_t>::quiet_NaN();
       coords[2 * slice] = coords[2 * slice + 1] = inv[slice] = nan;
-      maxv[slice] = m;
+      maxv[slice] = ref;
     }
-    return;  // m is the same in the whole block: every thread returns here
+    return;  // ref is the same in the whole block: every thread returns here
   }
   scalar_t sums[3] = {0, 0, 0};  // e, e * col, e * row
   for (int k = threadIdx.x; k < n; k += kThreads) {
     const int r = k / w;
     const int c = k - r * w;
-    const scalar_t e = cuda::device_exp(beta * xs[k] - m);
+    const scalar_t e = cuda::device_exp(beta * (xs[k] - ref));
     sums[0] += e;
     sums[1] += e * static_cast<scalar_t>(c);
     sums[2] += e * static_cast<scalar_t>(r);
@@ -60,7 +62,7 @@ __global__ void __launch_bounds__(kThreads)
   if (threadIdx.x == 0) {
     coords[2 * slice] = sums[1] / sums[0];
     coords[2 * slice + 1] = sums[2] / sums[0];
-    maxv[slice] = m;
+    maxv[slice] = ref;
     inv[slice] = scalar_t(1) / sums[0];
   }
 }
@@ -81,26 +83,28 @@ __global__ void __launch_bounds__(kThreads)
   const scalar_t gx = gcoords[2 * slice], gy = gcoords[2 * slice + 1];
   const scalar_t gc = gconf != nullptr ? gconf[slice] : scalar_t(0);
   const scalar_t cx = coords[2 * slice], cy = coords[2 * slice + 1];
-  const scalar_t m = maxv[slice], iv = inv[slice];
+  const scalar_t ref = maxv[slice], iv = inv[slice];
   const scalar_t scale = beta * iv;
 
   // the confidence p_max = max_k p_k shares its gradient between the T tied maxima
   scalar_t share = 0;
   if (gc != scalar_t(0)) {  // the same for the whole block: the reduction is safe
     scalar_t ties[1] = {0};
-    for (int k = threadIdx.x; k < n; k += kThreads) ties[0] += (beta * xs[k] == m) ? 1 : 0;
+    for (int k = threadIdx.x; k < n; k += kThreads) {
+      ties[0] += (beta * (xs[k] - ref) == scalar_t(0)) ? 1 : 0;
+    }
     cuda::block_sum(ties, shared);
     if (ties[0] > 0) share = beta * gc * iv / ties[0];
   }
   for (int k = threadIdx.x; k < n; k += kThreads) {
     const int r = k / w;
     const int c = k - r * w;
-    const scalar_t t = beta * xs[k];
-    const scalar_t e = cuda::device_exp(t - m);
+    const scalar_t t = beta * (xs[k] - ref);
+    const scalar_t e = cuda::device_exp(t);
     scalar_t g = scale * e *
                  (gx * (static_cast<scalar_t>(c) - cx) + gy * (static_cast<scalar_t>(r) - cy) -
                   gc * iv);
-    if (share != scalar_t(0) && t == m) g += share;
+    if (share != scalar_t(0) && t == scalar_t(0)) g += share;
     gs[k] = g;
   }
 }
