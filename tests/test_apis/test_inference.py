@@ -76,3 +76,8 @@ def test_checkpoint_round_trip_and_clear_errors(model, tmp_path):
         init_model(CONFIG, bad)
     with pytest.raises(FileNotFoundError, match='no_config.py'):
         init_model(str(tmp_path / 'no_config.py'))
+
+
+def test_result_carries_no_fake_ground_truth(model):
+    res = inference_topdown(model, np.zeros((40, 30, 3), np.uint8))
+    assert 'keypoints' not in res.metainfo and 'keypoints_3d' not in res.metainfo

@@ -12,6 +12,7 @@ from wildpose.evaluation.profiling import (count_parameters, environment_info, m
 from wildpose.evaluation.report import (build_report, metric_unit, metrics_to_tables,
                                         render_markdown, write_report)
 
+
 FAKE = {'mpjpe': 61.234, 'pa_mpjpe': 45.6789, 'mpjpe_action_mean': 63.5, 'pck': 88.125,
         'lab/mpjpe': 55.5, 'wild/mpjpe': 70.25, 'lab/pck': 90.0,
         'action/Walking/mpjpe': 50.4, 'action/Sitting/mpjpe': 76.875,
@@ -43,6 +44,7 @@ def test_markdown_and_json_hold_the_same_numbers(tmp_path):
     md = open(md_path).read()
     data = json.load(open(json_path))
     assert data == json.loads(json.dumps(report))
+    assert md == render_markdown(data)  # the Markdown is a pure function of the JSON
     assert data['metrics']['wild/pckh'] is None  # NaN is not valid JSON
     for table in data['tables'].values():
         for row in table['rows']:

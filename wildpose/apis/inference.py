@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from ..structures import PoseDataSample
-from ..structures.skeleton import JOINT_NAMES, NUM_JOINTS
+from ..structures.skeleton import JOINT_NAMES
 
 
 def _load_config(config: Any, cfg_options: dict | None):
@@ -156,10 +156,8 @@ def inference_topdown(model: nn.Module, img: str | np.ndarray,
     box = _check_bbox(bbox, image.shape)
     pipeline = Compose([TRANSFORMS.build(t) for t in inference_pipeline_config(cfg)])
     data = dict(img=image, img_path=path, img_shape=image.shape[:2],
-                ori_shape=image.shape[:2], bbox=box, sample_idx=0, img_id=0,
-                keypoints=np.zeros((NUM_JOINTS, 2), np.float32),
-                keypoints_visible=np.zeros(NUM_JOINTS, np.float32), has_3d=False,
-                domain='', action='')
+                ori_shape=image.shape[:2], bbox=box, sample_idx=0, img_id=0, has_3d=False,
+                domain='', action='')  # no ground truth: no keypoints
     packed = pipeline(data)
     if packed is None:
         raise RuntimeError('the test pipeline dropped the image')
