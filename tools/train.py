@@ -35,20 +35,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def build_config(args: argparse.Namespace):
-    from mmengine.config import Config
+    from wildpose.engine.config_loader import load_config
 
-    from wildpose.engine.config_check import check_top_level_keys, check_types
-
-    if not osp.isfile(args.config):
-        raise FileNotFoundError(f'config file not found: {args.config}')
-    cfg = Config.fromfile(args.config)
-    cfg.merge_from_dict(args.cfg_options)
-    check_top_level_keys(cfg)
-    check_types(cfg)
-    cfg.launcher = args.launcher
-    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
-        'work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg = load_config(args.config, args.cfg_options, args.work_dir, args.launcher)
     if args.amp:
+        import torch
+        if not torch.cuda.is_available():
+            raise ValueError('--amp needs a CUDA GPU: mmengine\'s AmpOptimWrapper does not '
+                             'train on the CPU. Drop --amp to train in float32.')
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     if args.resume == 'auto':

@@ -1,0 +1,34 @@
+"""Read a config for the command-line tools: overrides, checks and the work dir."""
+from __future__ import annotations
+
+import os.path as osp
+
+from mmengine.config import Config
+
+from .config_check import check_top_level_keys, check_types
+from .data_root import override_data_root
+
+
+def load_config(path: str, cfg_options: dict | None = None, work_dir: str | None = None,
+                launcher: str = 'none') -> Config:
+    """Load ``path``, apply ``--cfg-options`` and check the result.
+
+    * ``data_root`` given in ``cfg_options`` reaches every dataset of the config;
+    * misspelt top-level keys and unknown registry types raise ``KeyError`` naming them;
+    * ``work_dir`` defaults to ``work_dirs/<config name>``.
+
+    Raises:
+        FileNotFoundError: the config file does not exist.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'config file not found: {path}')
+    cfg = Config.fromfile(path)
+    old_root = cfg.get('data_root')
+    cfg.merge_from_dict(cfg_options or {})
+    override_data_root(cfg, cfg_options, old_root)
+    check_top_level_keys(cfg)
+    check_types(cfg)
+    cfg.launcher = launcher
+    cfg.work_dir = work_dir or cfg.get('work_dir') or osp.join(
+        'work_dirs', osp.splitext(osp.basename(path))[0])
+    return cfg
