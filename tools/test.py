@@ -77,22 +77,9 @@ def _metric_list(evaluator: object) -> list:
 
 
 def build_config(args: argparse.Namespace):
-    from mmengine.config import Config
+    from wildpose.engine.config_loader import load_config
 
-    from wildpose.engine.config_check import check_top_level_keys, check_types
-    from wildpose.engine.data_root import override_data_root
-
-    if not osp.isfile(args.config):
-        raise FileNotFoundError(f'config file not found: {args.config}')
-    cfg = Config.fromfile(args.config)
-    old_root = cfg.get('data_root')
-    cfg.merge_from_dict(args.cfg_options)
-    override_data_root(cfg, args.cfg_options, old_root)
-    check_top_level_keys(cfg)
-    check_types(cfg)
-    cfg.launcher = args.launcher
-    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
-        'work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg = load_config(args.config, args.cfg_options, args.work_dir, args.launcher)
     cfg.load_from = args.checkpoint
     cfg.resume = False
     if args.flip_test:
