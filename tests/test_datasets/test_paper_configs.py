@@ -7,7 +7,7 @@ import torch
 from mmengine.config import Config
 
 from wildpose.engine.data_root import override_data_root
-from wildpose.registry import DATASETS, METRICS, MODELS
+from wildpose.registry import DATASETS, METRICS, MODELS, TRANSFORMS
 from wildpose.utils import register_all_modules
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -98,8 +98,8 @@ def test_eval_configs(name, dataset, metrics):
     assert [m['type'] for m in cfg.test_evaluator] == metrics
     for m in cfg.test_evaluator:
         METRICS.build(m)   # the metric exists and takes these arguments
-    packed = cfg.test_dataloader.dataset.pipeline[-1]
-    assert {'head_size', 'scene', 'keypoints_3d', 'action'} <= set(packed['meta_keys'])
+    packed = TRANSFORMS.build(cfg.test_dataloader.dataset.pipeline[-1])
+    assert {'head_size', 'scene', 'keypoints_3d', 'action'} <= set(packed.meta_keys)
     if name == 'eval_h36m':
         ds = cfg.test_dataloader.dataset
         assert ds.subjects == ['S9', 'S11'] and ds.thorax_3d is False

@@ -4,7 +4,8 @@ from __future__ import annotations
 import importlib
 
 _MODULES = ('wildpose.models', 'wildpose.datasets', 'wildpose.datasets.transforms',
-            'wildpose.datasets.samplers', 'wildpose.evaluation.metrics', 'wildpose.engine')
+            'wildpose.datasets.samplers', 'wildpose.evaluation.metrics', 'wildpose.engine',
+            'wildpose.engine.hooks', 'wildpose.visualization')
 
 
 def register_all_modules(init_default_scope: bool = True) -> None:

@@ -11,12 +11,6 @@ heatmap_size = (64, 64)    # heatmaps, px (w, h)
 sigma = 2.0                # heatmap Gaussian, heatmap px (the Lua original: 7x7, ~1.75)
 batch_size = 6             # the paper's batch; mixed batches are 3 Human3.6M + 3 MPII
 
-# what the metrics read from each sample besides the predictions
-meta_keys = ('img_path', 'sample_idx', 'domain', 'has_3d', 'action', 'flip', 'bbox_center',
-             'bbox_scale', 'bbox_rotation', 'input_size', 'input_center', 'input_scale',
-             'heatmap_size', 'flip_indices', 'keypoints', 'keypoints_visible',
-             'keypoints_3d', 'head_size', 'scene', 'subject', 'camera')
-
 # Human3.6M: the original code did not augment these images (method.md).
 h36m_train_pipeline = [
     dict(type='LoadImage'),
@@ -43,7 +37,7 @@ test_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale', padding=1.25),
     dict(type='TopdownAffine', input_size=input_size),
-    dict(type='PackPoseInputs', meta_keys=meta_keys),
+    dict(type='PackPoseInputs'),
 ]
 
 # ---------------------------------------------------------------- Human3.6M

@@ -22,9 +22,10 @@ FIELD_MAP: dict[str, str] = {
 }
 
 DEFAULT_META_KEYS: tuple[str, ...] = (
-    'img_path', 'sample_idx', 'domain', 'has_3d', 'action', 'flip', 'bbox_center',
-    'bbox_scale', 'bbox_rotation', 'input_size', 'input_center', 'input_scale',
-    'heatmap_size', 'flip_indices', 'keypoints', 'keypoints_visible', 'keypoints_3d')
+    'img_path', 'img_id', 'sample_idx', 'domain', 'has_3d', 'action', 'subject', 'camera',
+    'scene', 'head_size', 'flip', 'bbox_center', 'bbox_scale', 'bbox_rotation',
+    'input_size', 'input_center', 'input_scale', 'heatmap_size', 'flip_indices',
+    'keypoints', 'keypoints_visible', 'keypoints_3d')
 
 
 @TRANSFORMS.register_module()

@@ -39,6 +39,9 @@ WP_ALWAYS_INLINE scalar_t reference_value(const scalar_t* x, int64_t n, scalar_t
   return sign * m;
 }
 
+// Heatmaps up to this many rows and columns take the column-sum path of forward_slice.
+constexpr int kColumnBuffer = 256;
+
 template <typename scalar_t>
 WP_ALWAYS_INLINE void forward_slice(const scalar_t* x, int h, int w, scalar_t beta,
                                     scalar_t* coords, scalar_t* ref_out, scalar_t* inv_out) {
@@ -50,20 +53,42 @@ WP_ALWAYS_INLINE void forward_slice(const scalar_t* x, int h, int w, scalar_t be
     coords[0] = coords[1] = *inv_out = nan;
     return;
   }
-  // float32 sums along a row (64 terms at most for the usual heatmaps), double across rows
   double s = 0.0, sx = 0.0, sy = 0.0;
-  for (int r = 0; r < h; ++r) {
-    const scalar_t* row = x + static_cast<int64_t>(r) * w;
-    scalar_t rs = 0, rx = 0;
-#pragma omp simd reduction(+ : rs, rx)
-    for (int c = 0; c < w; ++c) {
-      const scalar_t e = exp_fast<scalar_t>(beta * (row[c] - ref));
-      rs += e;
-      rx += e * static_cast<scalar_t>(c);
+  if (w <= kColumnBuffer && h <= kColumnBuffer) {
+    // per-column sums of e and e * row over the rows: the row loop is pure vector work
+    // (no horizontal reduction per row); the columns are reduced once at the end
+    alignas(64) scalar_t col_e[kColumnBuffer];
+    alignas(64) scalar_t col_ey[kColumnBuffer];
+    for (int c = 0; c < w; ++c) col_e[c] = col_ey[c] = 0;
+    for (int r = 0; r < h; ++r) {
+      const scalar_t* row = x + static_cast<int64_t>(r) * w;
+      const scalar_t fr = static_cast<scalar_t>(r);
+#pragma omp simd aligned(col_e, col_ey : 64)
+      for (int c = 0; c < w; ++c) {
+        const scalar_t e = exp_fast<scalar_t>(beta * (row[c] - ref));
+        col_e[c] += e;
+        col_ey[c] += e * fr;
+      }
     }
-    s += rs;
-    sx += rx;
-    sy += static_cast<double>(rs) * r;
+    for (int c = 0; c < w; ++c) {
+      s += col_e[c];
+      sx += static_cast<double>(col_e[c]) * c;
+      sy += col_ey[c];
+    }
+  } else {  // float sums along a row, double across rows
+    for (int r = 0; r < h; ++r) {
+      const scalar_t* row = x + static_cast<int64_t>(r) * w;
+      scalar_t rs = 0, rx = 0;
+#pragma omp simd reduction(+ : rs, rx)
+      for (int c = 0; c < w; ++c) {
+        const scalar_t e = exp_fast<scalar_t>(beta * (row[c] - ref));
+        rs += e;
+        rx += e * static_cast<scalar_t>(c);
+      }
+      s += rs;
+      sx += rx;
+      sy += static_cast<double>(rs) * r;
+    }
   }
   coords[0] = static_cast<scalar_t>(sx / s);
   coords[1] = static_cast<scalar_t>(sy / s);
@@ -75,6 +100,16 @@ WP_ALWAYS_INLINE void backward_slice(const scalar_t* x, int h, int w, scalar_t b
                                      scalar_t gx, scalar_t gy, scalar_t gc, scalar_t cx,
                                      scalar_t cy, scalar_t ref, scalar_t inv, scalar_t* grad) {
   const scalar_t scale = beta * inv;  // beta p_k = scale e_k
+  // the [k is a maximum] / T term of the confidence's gradient, T the number of ties
+  // (cells with exponent 0)
+  scalar_t share = 0;
+  if (gc != 0) {
+    const int64_t n = static_cast<int64_t>(h) * w;
+    int64_t ties = 0;
+#pragma omp simd reduction(+ : ties)
+    for (int64_t k = 0; k < n; ++k) ties += (beta * (x[k] - ref) == scalar_t(0)) ? 1 : 0;
+    if (ties > 0) share = beta * gc * inv / static_cast<scalar_t>(ties);
+  }
   for (int r = 0; r < h; ++r) {
     const scalar_t* row = x + static_cast<int64_t>(r) * w;
     scalar_t* grow = grad + static_cast<int64_t>(r) * w;
@@ -82,19 +117,9 @@ WP_ALWAYS_INLINE void backward_slice(const scalar_t* x, int h, int w, scalar_t b
     const scalar_t a = gy * (static_cast<scalar_t>(r) - cy) - gx * cx - gc * inv;
 #pragma omp simd
     for (int c = 0; c < w; ++c) {
-      const scalar_t e = exp_fast<scalar_t>(beta * (row[c] - ref));
-      grow[c] = scale * e * (gx * static_cast<scalar_t>(c) + a);
-    }
-  }
-  if (gc != 0) {  // the [k is a maximum] / T term of the confidence's gradient
-    const int64_t n = static_cast<int64_t>(h) * w;
-    int64_t ties = 0;
-    for (int64_t k = 0; k < n; ++k) ties += (beta * (x[k] - ref) == 0);
-    if (ties > 0) {
-      const scalar_t share = beta * gc * inv / static_cast<scalar_t>(ties);
-      for (int64_t k = 0; k < n; ++k) {
-        if (beta * (x[k] - ref) == 0) grad[k] += share;
-      }
+      const scalar_t t = beta * (row[c] - ref);
+      const scalar_t g = scale * exp_fast<scalar_t>(t) * (gx * static_cast<scalar_t>(c) + a);
+      grow[c] = t == scalar_t(0) ? g + share : g;
     }
   }
 }
