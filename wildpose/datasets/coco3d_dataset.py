@@ -108,6 +108,8 @@ class Coco3DDataset(BaseDataset):
                 keypoints=kpts[:, :2].copy(),
                 keypoints_visible=(kpts[:, 2] > 0).astype(np.float32),
                 has_3d=False, domain=domain, action=str(ann.get('action', '')))
+            if 'subject' in ann:
+                info_item['subject'] = str(ann['subject'])
             if self.with_3d and 'keypoints_3d' in ann and self.joint_layout != 'coco17':
                 k3d = _field(ann, 'keypoints_3d', num * 4, path).reshape(num, 4)
                 k3d = to_wildpose(k3d, self.joint_layout, thorax_3d=self.thorax_3d)
