@@ -16,7 +16,10 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${WILDPOSE_VENV:-$repo/.venv}"
 python="${PYTHON:-python3}"
 
-stamp_value="$(cat "$repo"/requirements/*.txt "$repo/setup.cfg" "$repo/pyproject.toml" "$repo/tools/setup_env.sh" | sha256sum | cut -c1-16)"
+# setup.py and the ops' C++/CUDA sources are in the stamp: editing them re-runs the
+# install, which rebuilds the compiled ops ahead of time (wildpose/ops/_C*.so).
+stamp_value="$(cat "$repo"/requirements/*.txt "$repo/setup.cfg" "$repo/pyproject.toml" "$repo/tools/setup_env.sh" \
+  "$repo/setup.py" "$repo"/wildpose/ops/csrc/* | sha256sum | cut -c1-16)"
 stamp_file="$venv/.wildpose-env-stamp"
 if [[ -f "$stamp_file" && "$(cat "$stamp_file")" == "$stamp_value" ]]; then
   exit 0

@@ -82,5 +82,5 @@ def cache_dir(torch_version: str, cuda_version: str | None) -> Path:
         xdg = os.environ.get('XDG_CACHE_HOME') or str(Path.home() / '.cache')
         base = Path(xdg) / 'wildpose' / 'ops'
     py = f'py{sys.version_info[0]}{sys.version_info[1]}'
-    tag = f'{py}_torch{torch_version}_{"cu" + cuda_version if cuda_version else "cpu"}'
+    tag = f'{py}_torch{torch_version}' + (f'_cuda{cuda_version}' if cuda_version else '')
     return base / tag.replace('+', '_').replace('/', '_')

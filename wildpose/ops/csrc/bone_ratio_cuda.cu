@@ -68,9 +68,9 @@ at::Tensor bone_ratio_loss_forward_cuda(const at::Tensor& xy, const at::Tensor& 
                                         const at::Tensor& visible, const at::Tensor& has_3d,
                                         const at::Tensor& parents, const at::Tensor& children,
                                         const at::Tensor& weights, const at::Tensor& group_ids) {
-  const c10::cuda::CUDAGuard guard(xy.device());
-  const BoneInputs in =
+  const BoneInputs in =  // checks first: the guard needs a CUDA device
       prepare_bone_inputs(xy, z, visible, has_3d, parents, children, weights, group_ids);
+  const c10::cuda::CUDAGuard guard(in.z.device());
   const int64_t batch = in.z.size(0), joints = in.z.size(1);
   at::Tensor out = at::empty({}, in.z.options());
   const BoneList bones = bone_list(in);
@@ -88,11 +88,11 @@ std::tuple<at::Tensor, at::Tensor> bone_ratio_loss_backward_cuda(
     const at::Tensor& grad_loss, const at::Tensor& xy, const at::Tensor& z,
     const at::Tensor& visible, const at::Tensor& has_3d, const at::Tensor& parents,
     const at::Tensor& children, const at::Tensor& weights, const at::Tensor& group_ids) {
-  const c10::cuda::CUDAGuard guard(xy.device());
-  const BoneInputs in =
+  const BoneInputs in =  // checks first: the guard needs a CUDA device
       prepare_bone_inputs(xy, z, visible, has_3d, parents, children, weights, group_ids);
   TORCH_CHECK(grad_loss.numel() == 1, "bone_ratio_loss_backward: grad_loss must be a scalar");
   check_same_device(xy, grad_loss, "grad_loss");
+  const c10::cuda::CUDAGuard guard(in.z.device());
   const int64_t batch = in.z.size(0), joints = in.z.size(1);
   at::Tensor grad_xy = at::empty(in.xy.sizes(), in.xy.options());
   at::Tensor grad_z = at::empty(in.z.sizes(), in.z.options());

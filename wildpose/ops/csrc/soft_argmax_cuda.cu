@@ -149,6 +149,10 @@ at::Tensor soft_argmax_backward_cuda(const at::Tensor& grad_coords,
                                      const at::Tensor& maxv, const at::Tensor& inv,
                                      double beta) {
   check_heatmaps(heatmaps);
+  for (const at::Tensor* t : {&grad_coords, &coords, &maxv, &inv}) {
+    check_same_device(heatmaps, *t, "a soft_argmax_backward argument");
+  }
+  TORCH_CHECK(heatmaps.is_cuda(), "soft_argmax_backward: heatmaps must be on a CUDA device");
   const c10::cuda::CUDAGuard guard(heatmaps.device());
   const at::Tensor x = heatmaps.contiguous();
   const int64_t b = x.size(0), j = x.size(1);
@@ -156,9 +160,6 @@ at::Tensor soft_argmax_backward_cuda(const at::Tensor& grad_coords,
   TORCH_CHECK(grad_coords.numel() == b * j * 2 && coords.numel() == b * j * 2 &&
                   maxv.numel() == b * j && inv.numel() == b * j,
               "soft_argmax_backward: saved tensors do not match the heatmaps ", x.sizes());
-  for (const at::Tensor* t : {&grad_coords, &coords, &maxv, &inv}) {
-    check_same_device(x, *t, "a soft_argmax_backward argument");
-  }
   const at::Tensor gcoords = grad_coords.to(x.scalar_type()).contiguous();
   at::Tensor gconf;
   if (grad_conf.has_value() && grad_conf->defined()) {
