@@ -40,6 +40,9 @@ def test_train_test_and_resume(tmp_path):
     # the geometric constraint was computed for the wild samples during training
     logs = open(osp.join(work, _log_file(work))).read()
     assert 'loss_geo' in logs and 'loss_depth' in logs
+    # the visualisation hook drew validation pictures
+    pictures = [f for _, _, files in os.walk(osp.join(work, 'vis')) for f in files]
+    assert any(f.endswith('.png') for f in pictures)
 
     proc = _tool('test.py', CONFIG, last, '--work-dir', str(tmp_path / 'test'),
                  cwd=str(tmp_path))
@@ -61,7 +64,8 @@ def test_train_test_and_resume(tmp_path):
 
 def _log_file(work: str) -> str:
     """The newest run's log file (mmengine writes <timestamp>/<timestamp>.log)."""
-    runs = sorted(d for d in os.listdir(work) if osp.isdir(osp.join(work, d)))
+    runs = sorted(d for d in os.listdir(work)
+                  if osp.isfile(osp.join(work, d, f'{d}.log')))
     run = runs[-1]
     return osp.join(run, f'{run}.log')
 
