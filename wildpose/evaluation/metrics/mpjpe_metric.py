@@ -1,20 +1,17 @@
 """MPJPE (Protocol 1) and PA-MPJPE (Protocol 2) in mm, as an mmengine metric."""
 from __future__ import annotations
 
-from typing import Any, Sequence
-
-import numpy as np
-from mmengine.evaluator import BaseMetric
-from mmengine.logging import MMLogger
+from typing import Any
 
 from ...registry import METRICS
 from ...structures.skeleton import JOINT_NAMES, ROOT
-from ..functional import group_average, joint_errors, procrustes_align_masked, root_align
-from .grouping import grouped_means, optional_str, require, to_numpy
+from ..functional import group_average, joint_errors, procrustes_align_masked
+from .grouping import grouped_means, optional_str
+from .pose3d_base import Pose3DMetricBase
 
 
 @METRICS.register_module()
-class MPJPEMetric(BaseMetric):
+class MPJPEMetric(Pose3DMetricBase):
     """Mean per-joint position error of root-relative 3D predictions, in mm.
 
     Reads ``pred_keypoints_3d`` (J, 3) mm and the ground truth ``keypoints_3d`` (J, 3)
@@ -52,29 +49,14 @@ class MPJPEMetric(BaseMetric):
         self.per_joint = per_joint
         self.root = root
 
-    def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
-        for ds in data_samples:
-            gt = ds.get('keypoints_3d')
-            if gt is None:
-                self.results.append(None)
-                continue
-            self.results.append(dict(
-                pred=to_numpy(require(ds, 'pred_keypoints_3d', 'MPJPEMetric')),
-                gt=to_numpy(gt),
-                group=optional_str(ds, self.group_by),
-                action=optional_str(ds, 'action', 'unknown')))
+    def _extra_fields(self, ds: dict) -> dict[str, Any]:
+        return dict(action=optional_str(ds, 'action', 'unknown'))
 
     def compute_metrics(self, results: list) -> dict[str, float]:
-        logger = MMLogger.get_current_instance()
-        kept = [r for r in results if r is not None]
-        if len(kept) < len(results):
-            logger.info(f'MPJPEMetric: {len(results) - len(kept)} samples have no 3D ground '
-                        'truth and are not counted')
+        kept = self._kept_results(results)
         if not kept:
-            logger.warning('MPJPEMetric: no sample with 3D ground truth')
             return {}
-        pred = root_align(np.stack([r['pred'] for r in kept]), self.root)
-        gt = root_align(np.stack([r['gt'] for r in kept]), self.root)
+        pred, gt = self._root_aligned(kept)
         errors = {'mpjpe': joint_errors(pred, gt),
                   'pa_mpjpe': joint_errors(procrustes_align_masked(pred, gt), gt)}
         values = {name: e.mean(axis=1) for name, e in errors.items()}  # (N,) per frame

@@ -4,18 +4,17 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import numpy as np
-from mmengine.evaluator import BaseMetric
-from mmengine.logging import MMLogger
 
 from ...registry import METRICS
 from ...structures.skeleton import JOINT_NAMES, ROOT
-from ..functional import AUC_THRESHOLDS_MM, auc_3d, pck_3d, root_align
+from ..functional import AUC_THRESHOLDS_MM, auc_3d, pck_3d
 from ..joint_sets import MPI_INF_3DHP_JOINTS
-from .grouping import group_indices, optional_str, require, to_numpy
+from .grouping import group_indices, optional_str
+from .pose3d_base import Pose3DMetricBase
 
 
 @METRICS.register_module()
-class PCK3DMetric(BaseMetric):
+class PCK3DMetric(Pose3DMetricBase):
     """3D percentage of correct keypoints (3DPCK) and its area under the curve (AUC).
 
     Reads ``pred_keypoints_3d`` and ``keypoints_3d`` (J, 3) in mm, aligns both at
@@ -50,32 +49,18 @@ class PCK3DMetric(BaseMetric):
         self.per_joint = per_joint
         self.root = root
 
-    def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
-        for ds in data_samples:
-            gt = ds.get('keypoints_3d')
-            if gt is None:
-                self.results.append(None)
-                continue
-            self.results.append(dict(
-                pred=to_numpy(require(ds, 'pred_keypoints_3d', 'PCK3DMetric')),
-                gt=to_numpy(gt), scene=optional_str(ds, self.scene_key),
-                group=optional_str(ds, self.group_by)))
+    def _extra_fields(self, ds: dict) -> dict[str, Any]:
+        return dict(scene=optional_str(ds, self.scene_key))
 
     def _scores(self, pred: np.ndarray, gt: np.ndarray) -> tuple[float, float]:
         return (100.0 * pck_3d(pred, gt, self.threshold)[1],
                 100.0 * auc_3d(pred, gt, self.auc_thresholds))
 
     def compute_metrics(self, results: list) -> dict[str, float]:
-        logger = MMLogger.get_current_instance()
-        kept = [r for r in results if r is not None]
-        if len(kept) < len(results):
-            logger.info(f'PCK3DMetric: {len(results) - len(kept)} samples have no 3D '
-                        'ground truth and are not counted')
+        kept = self._kept_results(results)
         if not kept:
-            logger.warning('PCK3DMetric: no sample with 3D ground truth')
             return {}
-        pred = root_align(np.stack([r['pred'] for r in kept]), self.root)[:, self.joints]
-        gt = root_align(np.stack([r['gt'] for r in kept]), self.root)[:, self.joints]
+        pred, gt = (a[:, self.joints] for a in self._root_aligned(kept))
         metrics: dict[str, float] = {}
         metrics['3dpck'], metrics['3dpck_auc'] = self._scores(pred, gt)
         scenes = [(s, idx) for s, idx in group_indices([r['scene'] for r in kept]).items()
