@@ -151,3 +151,19 @@ def test_empty_batch(library):
 def test_bad_shape_is_a_clear_error(library):
     with pytest.raises(ValueError, match='heatmaps must be'):
         soft_argmax(torch.zeros(16, 8, 8))
+
+
+def test_traces_under_torch_compile(library):
+    """The ops have shape-only (fake) versions, so a whole graph compiles through them."""
+    x = torch.randn(2, 3, 8, 8, requires_grad=True)
+
+    def f(h):
+        coords, conf = soft_argmax(h, 2.0, True)
+        return coords.sum() + conf.sum()
+
+    compiled = torch.compile(f, backend='aot_eager', fullgraph=True)
+    compiled(x).backward()
+    grad = x.grad.clone()
+    x.grad = None
+    f(x).backward()
+    torch.testing.assert_close(grad, x.grad)

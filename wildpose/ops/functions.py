@@ -19,6 +19,21 @@ from . import _loader
 from .reference import bone_ratio_loss_reference, soft_argmax_reference
 
 _KERNEL_DTYPES = (torch.float32, torch.float64)
+_is_compiling = getattr(getattr(torch, 'compiler', None), 'is_compiling', lambda: False)
+
+
+def _use_kernels(device: torch.device) -> bool:
+    """Whether the compiled kernels serve ``device``.
+
+    Under torch.compile the choice is read from the library state alone (no loading, no
+    lock, no environment), so that it traces to a constant: call an op once eagerly
+    before compiling to have the graph use the kernels.
+    """
+    if _is_compiling():
+        lib = _loader._library
+        return (lib is not None and lib.loaded
+                and (device.type == 'cpu' or (device.type == 'cuda' and lib.cuda)))
+    return _loader.compiled_for(device)
 
 
 class SoftArgmaxFunction(torch.autograd.Function):
@@ -83,7 +98,7 @@ def soft_argmax(heatmaps: Tensor, beta: float = 1.0, return_confidence: bool = F
     """
     if (isinstance(beta, Tensor) or not isinstance(heatmaps, Tensor) or heatmaps.dim() != 4
             or not heatmaps.is_floating_point()
-            or not _loader.compiled_for(heatmaps.device)):
+            or not _use_kernels(heatmaps.device)):
         return soft_argmax_reference(heatmaps, beta, return_confidence)
     x = heatmaps if heatmaps.dtype in _KERNEL_DTYPES else heatmaps.float()
     coords, conf = SoftArgmaxFunction.apply(x, float(beta))
@@ -154,7 +169,7 @@ def bone_ratio_loss(xy: Tensor, z: Tensor, visible: Tensor, has_3d: Tensor,
         Scalar: sum over 2D-only samples divided by the batch size B.
     """
     if (not isinstance(z, Tensor) or not isinstance(xy, Tensor) or not z.is_floating_point()
-            or not _loader.compiled_for(z.device)):
+            or not _use_kernels(z.device)):
         return bone_ratio_loss_reference(xy, z, visible, has_3d, groups)
     if xy.dim() != 3 or xy.shape[-1] != 2:
         raise ValueError(f'xy must be (B, J, 2), got {tuple(xy.shape)}')
