@@ -36,7 +36,7 @@ def test_runs_and_writes_a_markdown_table(library, tmp_path, monkeypatch, capsys
     assert tool.main(['--device', 'cpu', '--min-time', '0.01', '--threads', '1',
                       '--markdown', str(out)]) == 0
     text = out.read_text()
-    assert '| soft_argmax | 2x3x8x8 | cpu | forward |' in text
-    assert '| bone_ratio_loss | B=4 | cpu | forward+backward |' in text
+    assert '| soft_argmax | 2x3x8x8 | cpu | 1 | forward |' in text
+    assert '| bone_ratio_loss | B=4 | cpu | 1 | forward+backward |' in text
     assert 'per-sample loop (ms)' in text and 'build' in text.splitlines()[0]
     assert text.split('\n\n', 1)[1].strip() in capsys.readouterr().out

@@ -10,12 +10,13 @@ included) and the reference composition (``wildpose.ops.reference``), and their 
 CUDA too when a GPU and a CUDA build are present. Each time is the lowest of three
 medians of torch.utils.benchmark's blocked_autorange, the variants taking turns.
 
-    python tools/analysis/benchmark_ops.py [--threads N] [--min-time S] \
+    python tools/analysis/benchmark_ops.py [--threads N [N ...]] [--min-time S] \
         [--markdown out.md] [--device cpu|cuda|all]
 """
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import sys
 from pathlib import Path
@@ -122,7 +123,7 @@ def _soft_argmax_rows(device: str, threads: int, min_time: float) -> list[dict]:
             runs[name] = run
         times = _best_median_ms(runs, threads, min_time)
         rows.append(dict(op='soft_argmax', size='x'.join(map(str, SOFT_ARGMAX_SHAPE)),
-                         device=device, pass_=label, **times))
+                         device=device, threads=threads, pass_=label, **times))
     return rows
 
 
@@ -156,7 +157,7 @@ def _loss_rows(device: str, threads: int, min_time: float, loop: bool) -> list[d
                 runs[name] = run
             times = _best_median_ms(runs, threads, min_time)
             rows.append(dict(op='bone_ratio_loss', size=f'B={batch}', device=device,
-                             pass_=label, **times))
+                             threads=threads, pass_=label, **times))
     return rows
 
 
@@ -174,13 +175,14 @@ def _check_agreement(device: str) -> None:
 
 def format_table(rows: list[dict]) -> str:
     has_loop = any('loop' in r for r in rows)
-    head = ['op', 'size', 'device', 'pass', 'compiled (ms)', 'reference (ms)',
+    head = ['op', 'size', 'device', 'threads', 'pass', 'compiled (ms)', 'reference (ms)',
             'reference / compiled']
     if has_loop:
         head += ['per-sample loop (ms)', 'loop / compiled']
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for r in rows:
-        cells = [r['op'], r['size'], r['device'], r['pass_'], f'{r["compiled"]:.3f}',
+        cells = [r['op'], r['size'], r['device'], str(r['threads']), r['pass_'],
+                 f'{r["compiled"]:.3f}',
                  f'{r["reference"]:.3f}', f'{r["reference"] / r["compiled"]:.1f}x']
         if has_loop:
             cells += [f'{r["loop"]:.2f}', f'{r["loop"] / r["compiled"]:.0f}x'] if 'loop' in r \
@@ -200,14 +202,15 @@ def environment() -> str:
     except OSError:
         pass
     gpu = torch.cuda.get_device_name() if torch.cuda.is_available() else 'none'
-    return (f'torch {torch.__version__}, {torch.get_num_threads()} threads, CPU: {cpu}, '
+    return (f'torch {torch.__version__}, {os.cpu_count()} CPUs: {cpu}, '
             f'GPU: {gpu}; ops: {lib.kind} build ({lib.info})')
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--threads', type=int, default=torch.get_num_threads(),
-                        help='intra-op threads for every variant (default: torch default)')
+    parser.add_argument('--threads', type=int, nargs='+', default=[torch.get_num_threads()],
+                        help='intra-op CPU threads for every variant; several values give '
+                             'one block of rows each (default: torch default)')
     parser.add_argument('--min-time', type=float, default=0.3,
                         help='seconds of timing per measurement and round (default 0.3)')
     parser.add_argument('--device', choices=('cpu', 'cuda', 'all'), default='all')
@@ -219,7 +222,6 @@ def main(argv: list[str] | None = None) -> int:
         print('benchmark_ops: the compiled ops are not available (see `python -m '
               'wildpose.ops`); nothing to compare', file=sys.stderr)
         return 1
-    torch.set_num_threads(args.threads)
     devices = ['cpu'] if args.device in ('cpu', 'all') else []
     if args.device in ('cuda', 'all') and torch.cuda.is_available():
         if _loader.compiled_for(torch.device('cuda')):
@@ -229,8 +231,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for device in devices:
         _check_agreement(device)
-        rows += _soft_argmax_rows(device, args.threads, args.min_time)
-        rows += _loss_rows(device, args.threads, args.min_time, loop=not args.no_loop)
+        for threads in (args.threads if device == 'cpu' else args.threads[:1]):
+            torch.set_num_threads(threads)
+            rows += _soft_argmax_rows(device, threads, args.min_time)
+            rows += _loss_rows(device, threads, args.min_time, loop=not args.no_loop)
     table = format_table(rows)
     env = environment()
     print(env)
