@@ -12,13 +12,5 @@
 _base_ = ['./hg_mixed.py']
 
 model = dict(test_cfg=dict(thorax_midpoint=True))
-test_dataloader = dict(
-    _delete_=True,
-    batch_size=32,
-    num_workers=4,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset={{_base_.h36m_test}},
-)
+test_dataloader = dict(_base_.eval_loader_settings, dataset=_base_.h36m_test, _delete_=True)
 test_evaluator = [dict(type='MPJPEMetric', group_by=None, per_action=True)]

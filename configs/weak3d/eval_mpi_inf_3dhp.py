@@ -7,13 +7,5 @@
 _base_ = ['./hg_mixed.py']
 
 model = dict(test_cfg=dict(thorax_midpoint=False))
-test_dataloader = dict(
-    _delete_=True,
-    batch_size=32,
-    num_workers=4,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset={{_base_.mpi_inf_3dhp_test}},
-)
+test_dataloader = dict(_base_.eval_loader_settings, dataset=_base_.mpi_inf_3dhp_test, _delete_=True)
 test_evaluator = [dict(type='PCK3DMetric', threshold=150.0)]

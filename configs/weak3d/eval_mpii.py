@@ -4,13 +4,5 @@
 #   python tools/test.py configs/weak3d/eval_mpii.py work_dirs/hg_mixed/epoch_10.pth
 _base_ = ['./hg_mixed.py']
 
-test_dataloader = dict(
-    _delete_=True,
-    batch_size=32,
-    num_workers=4,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset={{_base_.mpii_val}},
-)
+test_dataloader = dict(_base_.eval_loader_settings, dataset=_base_.mpii_val, _delete_=True)
 test_evaluator = [dict(type='PCKhMetric', threshold=0.5)]

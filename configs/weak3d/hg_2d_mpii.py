@@ -19,15 +19,7 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset={{_base_.mpii_train}},
 )
-val_dataloader = dict(
-    _delete_=True,
-    batch_size=32,
-    num_workers=4,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset={{_base_.mpii_val}},
-)
+val_dataloader = dict(_base_.eval_loader_settings, dataset=_base_.mpii_val, _delete_=True)
 test_dataloader = val_dataloader
 val_evaluator = [dict(type='PCKhMetric', threshold=0.5)]
 test_evaluator = val_evaluator

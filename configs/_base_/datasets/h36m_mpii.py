@@ -96,12 +96,17 @@ train_dataloader = dict(
     dataset=dict(type='ConcatDataset', datasets=[h36m_train, mpii_train],
                  ignore_keys=['dataset_name']),
 )
-val_dataloader = dict(
+# Every validation and test loader: one pass over the data in order, nothing dropped. The
+# evaluation configs add their dataset: dict(_base_.eval_loader_settings, dataset=...).
+eval_loader_settings = dict(
     batch_size=32,
     num_workers=4,
     persistent_workers=True,
     drop_last=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
+)
+val_dataloader = dict(
+    eval_loader_settings,
     dataset=dict(type='ConcatDataset', datasets=[h36m_val, mpii_val],
                  ignore_keys=['dataset_name']),
 )
