@@ -212,7 +212,7 @@ def compiled_for(device: torch.device) -> bool:
     """Whether the compiled kernels serve tensors on ``device`` now (loads on first use).
 
     Warns once per process when no compiled build could be loaded; raises instead under
-    ``WILDPOSE_OPS=compiled``.
+    ``WILDPOSE_OPS=compiled`` (also for a device the build has no kernels for).
     """
     current = mode()
     if current == 'reference':
@@ -226,7 +226,12 @@ def compiled_for(device: torch.device) -> bool:
         return False
     if device.type == 'cpu':
         return True
-    return device.type == 'cuda' and lib.cuda
+    if device.type == 'cuda' and lib.cuda:
+        return True
+    if current == 'compiled':
+        raise RuntimeError(f'${ENV_MODE}=compiled but the loaded {lib.kind} build has no '
+                           f'kernels for {device.type} tensors ({lib.info})')
+    return False
 
 
 def _warn_fallback(lib: Library) -> None:
@@ -238,4 +243,4 @@ def _warn_fallback(lib: Library) -> None:
                   'bone_ratio_loss run their pure-PyTorch references (correct, slower). '
                   f'Why: {"; ".join(lib.notes)}. Run `python -m wildpose.ops` for details; '
                   f'set {ENV_MODE}=reference to choose the references without this warning.',
-                  RuntimeWarning, stacklevel=4)
+                  RuntimeWarning, stacklevel=5)  # the caller of the op
