@@ -10,12 +10,15 @@ _base_ = [
 
 channels = 64
 model = dict(
-    backbone=dict(num_stacks=2, channels=channels, num_blocks=1, depth=3),
+    # a narrow stem: at 64x64 its first residual otherwise costs more than both stacks
+    backbone=dict(num_stacks=2, channels=channels, num_blocks=1, depth=3,
+                  stem_channels=(32, 64)),
+    channels_last=True,  # faster CPU convolutions, same results
     head_2d=dict(in_channels=channels, num_stacks=2),
     head_depth=dict(in_channels=channels, in_size=(32, 32), num_stages=3, blocks_per_stage=1),
 )
 
-max_iters = 1500
+max_iters = 2000
 optim_wrapper = dict(optimizer=dict(type='RMSprop', lr=1e-3, alpha=0.99, eps=1e-8))
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
 val_cfg = dict()

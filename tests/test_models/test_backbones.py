@@ -122,3 +122,16 @@ def test_paper_config_flops():
     info = analysis.get_model_complexity_info(model, inputs=(torch.zeros(1, 3, 256, 256),),
                                               show_table=False, show_arch=False)
     assert 15.0e9 <= info['flops'] <= 17.5e9, info['flops']
+
+
+def test_stem_channels_set_the_stem_widths_and_are_checked():
+    import torch
+    from wildpose.models.backbones.hourglass import HourglassNet
+
+    net = HourglassNet(num_stacks=1, channels=16, num_blocks=1, depth=2,
+                       stem_channels=(8, 12))
+    assert net.stem[0].out_channels == 8
+    out = net(torch.randn(1, 3, 64, 64), lambda i, f: torch.zeros(1, 16, 16, 16))
+    assert out.merged.shape == (1, 16, 16, 16)
+    with pytest.raises(ValueError, match='stem_channels'):
+        HourglassNet(stem_channels=(6, 7))

@@ -154,3 +154,15 @@ def test_bad_test_cfg_is_named():
         _model(test_cfg=dict(flip_tset=True))
     with pytest.raises(ValueError, match='decode'):
         _model(test_cfg=dict(decode='mean'))
+
+
+def test_channels_last_gives_the_same_outputs():
+    torch.manual_seed(0)
+    plain = _model().eval()
+    fast = _model(channels_last=True).eval()
+    fast.load_state_dict(plain.state_dict())
+    x = torch.randn(2, 3, *INPUT)
+    with torch.no_grad():
+        (h1, d1), (h2, d2) = plain._forward(x), fast._forward(x)
+    assert torch.allclose(h1[-1], h2[-1], atol=1e-5) and torch.allclose(d1, d2, atol=1e-5)
+    assert fast.backbone.stem[0].weight.is_contiguous(memory_format=torch.channels_last)

@@ -72,10 +72,15 @@ class HourglassNet(nn.Module):
         depth: number of 2x down-samplings inside each hourglass.
         feedback_channels: channels of the heatmaps the callback returns (the joints).
         in_channels: image channels.
+        stem_channels: widths (a, b) of the stem, conv7x7 (a) - residual(a -> b) - pool -
+            residual(b -> b) - residual(b -> C); the paper's (64, 128). The stem's first
+            residual runs at half the input resolution, so on a CPU it dominates the cost
+            of a narrow hourglass: small models may narrow it.
     """
 
     def __init__(self, num_stacks: int = 2, channels: int = 256, num_blocks: int = 2,
-                 depth: int = 4, feedback_channels: int = 16, in_channels: int = 3) -> None:
+                 depth: int = 4, feedback_channels: int = 16, in_channels: int = 3,
+                 stem_channels: tuple[int, int] = (64, 128)) -> None:
         super().__init__()
         for name, value, low in (('num_stacks', num_stacks, 1), ('channels', channels, 2),
                                  ('num_blocks', num_blocks, 1), ('depth', depth, 1),
@@ -83,17 +88,22 @@ class HourglassNet(nn.Module):
                                  ('in_channels', in_channels, 1)):
             if not isinstance(value, int) or value < low:
                 raise ValueError(f'HourglassNet: {name} must be an int >= {low}, got {value!r}')
+        if len(stem_channels) != 2 or any(not isinstance(c, int) or c < 2 or c % 2
+                                          for c in stem_channels):
+            raise ValueError('HourglassNet: stem_channels must be two even ints >= 2, got '
+                             f'{stem_channels!r}')
+        mid, wide = stem_channels
         self.num_stacks = num_stacks
         self.channels = channels
         self.depth = depth
         self.feedback_channels = feedback_channels
         self.stem = nn.Sequential(
-            nn.Conv2d(in_channels, 64, kernel_size=7, stride=2, padding=3),
-            nn.BatchNorm2d(64), nn.ReLU(inplace=True),
-            Residual(64, 128),
+            nn.Conv2d(in_channels, mid, kernel_size=7, stride=2, padding=3),
+            nn.BatchNorm2d(mid), nn.ReLU(inplace=True),
+            Residual(mid, wide),
             nn.MaxPool2d(kernel_size=2, stride=2),
-            Residual(128, 128),
-            Residual(128, channels),
+            Residual(wide, wide),
+            Residual(wide, channels),
         )
         self.hourglasses = nn.ModuleList(
             Hourglass(depth, channels, num_blocks) for _ in range(num_stacks))
