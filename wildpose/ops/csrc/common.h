@@ -41,41 +41,52 @@ inline void check_same_device(const at::Tensor& a, const at::Tensor& b, const ch
               " but the input is on ", a.device());
 }
 
-// exp(t) in float for t <= 0, written so that GCC vectorises it inside `omp simd` loops
-// (no libm call): t = n ln2 + r with |r| <= ln2 / 2, exp(r) by a degree-5 polynomial
-// (least-squares fit of the relative error on that interval, Lawson-weighted: at most
-// 1.8e-7 relative error, about 1.5 float ulp), and 2^n assembled in the exponent bits.
-// Inputs below -87 (and -inf) give exactly 0, NaN stays NaN. Positive inputs are not
-// clamped: the soft-argmax only calls it with t = beta * (h - r) <= 0.
-WP_ALWAYS_INLINE float exp_poly(float t) {
-  const float tc = t < -87.0f ? -87.0f : t;
-  // round(tc / ln2) with the 1.5 * 2^23 trick (exact for |value| < 2^22)
+// 2^u in float for u <= 0, written so that GCC vectorises it inside `omp simd` loops
+// (no libm call): u = n + f with n = round(u) and |f| <= 1/2 (exact), 2^f by a degree-5
+// polynomial (least-squares fit of the relative error on [-1/2, 1/2], Lawson-weighted: at
+// most 1.9e-7 relative error, about 1.5 float ulp), and 2^n assembled in the exponent
+// bits. Exactly 1 at u = 0; inputs below -126 (and -inf) give exactly 0; NaN stays NaN.
+// Positive inputs are not clamped: the soft-argmax only calls it with u <= 0.
+WP_ALWAYS_INLINE float exp2_poly(float u) {
+  const float uc = u < -126.0f ? -126.0f : u;
+  // round(uc) with the 1.5 * 2^23 trick (exact for |value| < 2^22)
   const float shifter = 12582912.0f;
-  const float n = (tc * 1.44269504088896341f + shifter) - shifter;
-  // r = tc - n ln2, with ln2 split in a part exact in float and a correction
-  float r = tc - n * 0.693359375f;
-  r = r + n * 2.12194440e-4f;
-  float p = 8.290314115583897e-3f;
-  p = p * r + 4.189793020486832e-2f;
-  p = p * r + 1.666763573884964e-1f;
-  p = p * r + 4.999915063381195e-1f;
-  p = p * r + 9.999997019767761e-1f;
-  p = p * r + 1.0f;
+  const float n = (uc + shifter) - shifter;
+  const float f = uc - n;
+  float p = 1.3264727e-3f;
+  p = p * f + 9.671513e-3f;
+  p = p * f + 5.5507336e-2f;
+  p = p * f + 2.4022242e-1f;
+  p = p * f + 6.93147e-1f;
+  p = p * f + 1.0f;
   const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
   float scale;
   std::memcpy(&scale, &bits, sizeof(scale));
   const float result = p * scale;
-  return t < -87.0f ? 0.0f : result;
+  return u < -126.0f ? 0.0f : result;
 }
 
+// The soft-argmax's exponentials exp(beta * d), d = h - r and beta * d <= 0, computed as
+// expo(d * exponent_scale(beta)): float32 works in base 2 (one multiply folds beta and
+// 1 / ln 2, then the polynomial above), float64 calls std::exp. The argument is exactly
+// 0 where d = 0 (at the maximum), so the exponential is exactly 1 there.
 template <typename scalar_t>
-WP_ALWAYS_INLINE scalar_t exp_fast(scalar_t t);
+WP_ALWAYS_INLINE scalar_t exponent_scale(scalar_t beta);
 
 template <>
-WP_ALWAYS_INLINE float exp_fast<float>(float t) { return exp_poly(t); }
+WP_ALWAYS_INLINE float exponent_scale<float>(float beta) { return beta * 1.44269504088896341f; }
 
 template <>
-WP_ALWAYS_INLINE double exp_fast<double>(double t) { return std::exp(t); }
+WP_ALWAYS_INLINE double exponent_scale<double>(double beta) { return beta; }
+
+template <typename scalar_t>
+WP_ALWAYS_INLINE scalar_t expo(scalar_t u);
+
+template <>
+WP_ALWAYS_INLINE float expo<float>(float u) { return exp2_poly(u); }
+
+template <>
+WP_ALWAYS_INLINE double expo<double>(double u) { return std::exp(u); }
 
 }  // namespace ops
 }  // namespace wildpose

@@ -2,7 +2,7 @@
 //
 // One (b, j) slice of H x W cells is processed by one thread (slices are spread over
 // OpenMP threads with at::parallel_for); its inner loops run along a heatmap row and are
-// vectorised (`omp simd`, with the polynomial exp of common.h for float32), and the
+// vectorised (`omp simd`, with the polynomial 2^u of common.h for float32), and the
 // functions holding them are compiled for AVX-512, AVX2 and baseline x86-64 (one is
 // picked at load time).
 //
@@ -47,6 +47,7 @@ WP_ALWAYS_INLINE void forward_slice(const scalar_t* x, int h, int w, scalar_t be
                                     scalar_t* coords, scalar_t* ref_out, scalar_t* inv_out) {
   const int64_t n = static_cast<int64_t>(h) * w;
   const scalar_t ref = reference_value(x, n, beta);
+  const scalar_t bl = exponent_scale(beta);
   *ref_out = ref;
   if (!std::isfinite(ref)) {  // all -inf, or an inf: the softmax is undefined (NaN)
     const scalar_t nan = std::numeric_limits<scalar_t>::quiet_NaN();
@@ -65,7 +66,7 @@ WP_ALWAYS_INLINE void forward_slice(const scalar_t* x, int h, int w, scalar_t be
       const scalar_t fr = static_cast<scalar_t>(r);
 #pragma omp simd aligned(col_e, col_ey : 64)
       for (int c = 0; c < w; ++c) {
-        const scalar_t e = exp_fast<scalar_t>(beta * (row[c] - ref));
+        const scalar_t e = expo<scalar_t>((row[c] - ref) * bl);
         col_e[c] += e;
         col_ey[c] += e * fr;
       }
@@ -81,7 +82,7 @@ WP_ALWAYS_INLINE void forward_slice(const scalar_t* x, int h, int w, scalar_t be
       scalar_t rs = 0, rx = 0;
 #pragma omp simd reduction(+ : rs, rx)
       for (int c = 0; c < w; ++c) {
-        const scalar_t e = exp_fast<scalar_t>(beta * (row[c] - ref));
+        const scalar_t e = expo<scalar_t>((row[c] - ref) * bl);
         rs += e;
         rx += e * static_cast<scalar_t>(c);
       }
@@ -100,14 +101,15 @@ WP_ALWAYS_INLINE void backward_slice(const scalar_t* x, int h, int w, scalar_t b
                                      scalar_t gx, scalar_t gy, scalar_t gc, scalar_t cx,
                                      scalar_t cy, scalar_t ref, scalar_t inv, scalar_t* grad) {
   const scalar_t scale = beta * inv;  // beta p_k = scale e_k
+  const scalar_t bl = exponent_scale(beta);
   // the [k is a maximum] / T term of the confidence's gradient, T the number of ties
-  // (cells with exponent 0)
+  // (cells whose exponent is exactly 0)
   scalar_t share = 0;
   if (gc != 0) {
     const int64_t n = static_cast<int64_t>(h) * w;
     int64_t ties = 0;
 #pragma omp simd reduction(+ : ties)
-    for (int64_t k = 0; k < n; ++k) ties += (beta * (x[k] - ref) == scalar_t(0)) ? 1 : 0;
+    for (int64_t k = 0; k < n; ++k) ties += ((x[k] - ref) * bl == scalar_t(0)) ? 1 : 0;
     if (ties > 0) share = beta * gc * inv / static_cast<scalar_t>(ties);
   }
   for (int r = 0; r < h; ++r) {
@@ -117,9 +119,9 @@ WP_ALWAYS_INLINE void backward_slice(const scalar_t* x, int h, int w, scalar_t b
     const scalar_t a = gy * (static_cast<scalar_t>(r) - cy) - gx * cx - gc * inv;
 #pragma omp simd
     for (int c = 0; c < w; ++c) {
-      const scalar_t t = beta * (row[c] - ref);
-      const scalar_t g = scale * exp_fast<scalar_t>(t) * (gx * static_cast<scalar_t>(c) + a);
-      grow[c] = t == scalar_t(0) ? g + share : g;
+      const scalar_t u = (row[c] - ref) * bl;
+      const scalar_t g = scale * expo<scalar_t>(u) * (gx * static_cast<scalar_t>(c) + a);
+      grow[c] = u == scalar_t(0) ? g + share : g;
     }
   }
 }
