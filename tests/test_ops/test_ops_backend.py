@@ -102,6 +102,7 @@ def test_failed_jit_build_is_reported(tmp_path, monkeypatch):
     monkeypatch.setenv('WILDPOSE_OPS_CACHE', str(tmp_path / 'cache'))
     monkeypatch.setattr(_build, 'sources', lambda with_cuda: [str(broken)])
     monkeypatch.setattr(_loader, '_cuda_buildable', lambda: (False, 'test'))
+    monkeypatch.setattr(_loader, 'JIT_NAME', 'wildpose_ops_broken')   # torch's versioner
     lib = _loader.Library()
     assert not _loader._try_jit(lib, 'f' * 16)
     assert not lib.loaded and 'just-in-time build' in lib.notes[-1] and 'failed' in lib.notes[-1]
