@@ -106,6 +106,9 @@ def test_failed_jit_build_is_reported(tmp_path, monkeypatch):
     lib = _loader.Library()
     assert not _loader._try_jit(lib, 'f' * 16)
     assert not lib.loaded and 'just-in-time build' in lib.notes[-1] and 'failed' in lib.notes[-1]
+    lib = _loader.Library()   # a later process does not retry the same sources
+    assert not _loader._try_jit(lib, 'f' * 16)
+    assert 'earlier just-in-time build of these sources failed' in lib.notes[-1]
     monkeypatch.setenv(_loader.ENV_JIT, '0')
     lib = _loader.Library()
     assert not _loader._try_jit(lib, 'f' * 16)

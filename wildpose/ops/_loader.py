@@ -8,7 +8,9 @@ Order of preference:
    (``wildpose/ops/_C*.so``), if it was built from the current sources.
 3. A just-in-time build with ``torch.utils.cpp_extension.load``, cached on disk (see
    :func:`wildpose.ops._build.cache_dir`); a later process loads the cached library
-   directly. ``WILDPOSE_OPS_JIT=0`` disables this step.
+   directly. ``WILDPOSE_OPS_JIT=0`` disables this step. A build that failed is not
+   retried for the same sources (marker ``failed-<source hash>.txt`` in the cache
+   folder; delete it to retry).
 4. The references, with one warning that says why.
 
 ``WILDPOSE_OPS=compiled`` turns step 4 into an error (for CI and benchmarks).
@@ -136,6 +138,11 @@ def _try_jit(lib: Library, want_hash: str) -> bool:
     if target.is_file() and built_hash(target) == want_hash:
         if _load_path(lib, target, 'jit'):  # built earlier, by this or another process
             return True
+    failed = folder / f'failed-{want_hash}.txt'
+    if failed.is_file():  # do not retry a failed build in every new process
+        lib.notes.append(f'an earlier just-in-time build of these sources failed: '
+                         f'{failed.read_text().strip()} (delete {failed} to retry)')
+        return False
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _clear_stale_lock(folder)
@@ -149,9 +156,13 @@ def _try_jit(lib: Library, want_hash: str) -> bool:
              extra_ldflags=_build.ldflags(), build_directory=str(folder),
              with_cuda=with_cuda, is_python_module=False, verbose=False)
     except Exception as exc:  # compiler missing, compile error, ninja missing, ...
-        lines = [line for line in str(exc).strip().splitlines() if line.strip()]
-        detail = ' | '.join(lines[-3:]) if lines else type(exc).__name__
+        lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+        detail = (' | '.join(lines[-3:]) if lines else type(exc).__name__).rstrip('.')
         lib.notes.append(f'just-in-time build in {folder} failed: {detail}')
+        try:
+            failed.write_text(detail + '\n')
+        except OSError:
+            pass
         return False
     lib.loaded, lib.kind, lib.path = True, 'jit', str(target)
     if not with_cuda and torch.version.cuda is not None:
