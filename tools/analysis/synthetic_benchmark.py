@@ -9,7 +9,8 @@ on the last checkpoint, collects ``metrics.json`` and writes
 
 * ``<work-root>/results.json``: every metric of every config, plus wall times;
 * the table between the ``synthetic-benchmark`` markers of ``--doc``: MPJPE, PA-MPJPE
-  (mm) and 2D PCK@0.05 (%) on lab_test and wild_test.
+  (mm) and 2D PCK@0.05 (%) on lab_test and wild_test, with a constant-guess baseline
+  (the mean lab_train pose) that a model must beat to have learnt anything in 3D.
 
 Every number in that table comes from this script's run; it records the command line
 and the date next to the table.
@@ -26,11 +27,15 @@ import sys
 import time
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, REPO)  # run from a checkout
 CONFIGS = {
     'hg_3d_only_synth': 'lab 3D only',
     'hg_mixed_nogeo_synth': 'mixed lab 3D + wild 2D, no geometric constraint',
     'hg_mixed_synth': 'mixed lab 3D + wild 2D + geometric constraint (full method)',
+    'hg_mixed_synth_long': 'the full method, 3x the iterations',
 }
+DEFAULT_CONFIGS = ['hg_3d_only_synth', 'hg_mixed_nogeo_synth', 'hg_mixed_synth']
+MEAN_POSE = 'mean lab_train pose'
 START, END = '<!-- synthetic-benchmark:start -->', '<!-- synthetic-benchmark:end -->'
 COLUMNS = [('lab/mpjpe', 'lab MPJPE'), ('lab/pa_mpjpe', 'lab PA-MPJPE'), ('lab/pck', 'lab PCK'),
            ('wild/mpjpe', 'wild MPJPE'), ('wild/pa_mpjpe', 'wild PA-MPJPE'),
@@ -65,6 +70,32 @@ def run_config(name: str, work_root: str, skip_existing: bool) -> dict:
         return dict(metrics=json.load(f), **timing)
 
 
+def mean_pose_baseline(data_root: str) -> dict:
+    """Metrics of a constant guess: the mean root-relative lab_train pose (rescaled like a
+    prediction), on lab_test and wild_test. A model must beat it to have learnt 3D."""
+    import numpy as np
+    import torch
+
+    from wildpose.evaluation.functional import mpjpe, pa_mpjpe
+    from wildpose.geometry.skeleton3d import pose_to_metric
+    from wildpose.structures.skeleton import ROOT
+
+    def poses(split: str) -> np.ndarray:
+        with open(osp.join(REPO, data_root, split, 'annotations.json')) as f:
+            anns = json.load(f)['annotations']
+        pose = np.array([np.reshape(a['keypoints_3d'], (-1, 4))[:, :3] for a in anns])
+        return pose - pose[:, ROOT:ROOT + 1]
+
+    mean = pose_to_metric(torch.from_numpy(poses('lab_train'))).numpy().mean(0)
+    metrics = {}
+    for domain in ('lab', 'wild'):
+        gt = poses(f'{domain}_test')
+        guess = np.repeat(mean[None], len(gt), axis=0)
+        metrics[f'{domain}/mpjpe'] = float(mpjpe(guess, gt).mean())
+        metrics[f'{domain}/pa_mpjpe'] = float(pa_mpjpe(guess, gt).mean())
+    return dict(metrics=metrics, train_seconds=0.0, test_seconds=0.0)
+
+
 def format_table(results: dict[str, dict]) -> str:
     """Markdown table: one row per config, MPJPE/PA-MPJPE in mm and PCK in %."""
     head = '| config | what it trains | ' + ' | '.join(c for _, c in COLUMNS) + \
@@ -76,8 +107,10 @@ def format_table(results: dict[str, dict]) -> str:
         for key, _ in COLUMNS:
             value = res['metrics'].get(key)
             cells.append('n/a' if value is None else f'{value:.1f}')
-        rows.append(f'| `{name}` | {CONFIGS.get(name, "")} | ' + ' | '.join(cells) +
-                    f" | {res['train_seconds'] / 60:.1f} min |")
+        label = name if name == MEAN_POSE else f'`{name}`'
+        what = 'baseline: one constant 3D guess' if name == MEAN_POSE else CONFIGS[name]
+        train = 'n/a' if name == MEAN_POSE else f"{res['train_seconds'] / 60:.1f} min"
+        rows.append(f'| {label} | {what} | ' + ' | '.join(cells) + f' | {train} |')
     return '\n'.join(rows)
 
 
@@ -100,7 +133,9 @@ def write_doc(doc: str, table: str, command: str) -> None:
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--configs', nargs='+', default=list(CONFIGS), choices=list(CONFIGS))
+    parser.add_argument('--configs', nargs='+', default=DEFAULT_CONFIGS, choices=list(CONFIGS))
+    parser.add_argument('--data-root', default='data/cache/synthetic',
+                        help="the configs' synthetic data cache (for the mean-pose baseline)")
     parser.add_argument('--work-root', default='work_dirs/synthetic_benchmark')
     parser.add_argument('--doc', default='docs/benchmarks.md')
     parser.add_argument('--skip-existing', action='store_true',
@@ -108,6 +143,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     results = {name: run_config(name, args.work_root, args.skip_existing)
                for name in args.configs}
+    results[MEAN_POSE] = mean_pose_baseline(args.data_root)
     with open(osp.join(REPO, args.work_root, 'results.json'), 'w') as f:
         json.dump(results, f, indent=2, sort_keys=True)
     table = format_table(results)
