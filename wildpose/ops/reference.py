@@ -78,7 +78,8 @@ def bone_ratio_loss_reference(xy: Tensor, z: Tensor, visible: Tensor, has_3d: Te
         parents = torch.tensor([p for p, _ in group.bones], device=z.device)
         children = torch.tensor([c for _, c in group.bones], device=z.device)
         weights = torch.tensor(group.weights, dtype=z.dtype, device=z.device)
-        d2 = ((xy[:, parents] - xy[:, children]) ** 2).sum(-1) + (z[:, parents] - z[:, children]) ** 2
+        d2 = (((xy[:, parents] - xy[:, children]) ** 2).sum(-1)
+              + (z[:, parents] - z[:, children]) ** 2)
         length = torch.sqrt(d2.clamp_min(LENGTH_EPS)) * weights  # (B, E)
         bone_vis = vis[:, parents] * vis[:, children]  # (B, E)
         count = bone_vis.sum(-1)  # (B,)
