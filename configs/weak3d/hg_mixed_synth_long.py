@@ -1,8 +1,8 @@
-# The main job with three times the iterations (about 35 minutes on a 2-core CPU): how far
+# The main job with twice the iterations (about 25 minutes on a 2-core CPU): how far
 # the synthetic benchmark's numbers are from convergence.
 _base_ = ['./hg_mixed_synth.py']
 
-max_iters = 6000
+max_iters = 4000
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=100),

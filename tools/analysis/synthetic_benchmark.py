@@ -32,7 +32,7 @@ CONFIGS = {
     'hg_3d_only_synth': 'lab 3D only',
     'hg_mixed_nogeo_synth': 'mixed lab 3D + wild 2D, no geometric constraint',
     'hg_mixed_synth': 'mixed lab 3D + wild 2D + geometric constraint (full method)',
-    'hg_mixed_synth_long': 'the full method, 3x the iterations',
+    'hg_mixed_synth_long': 'the full method, 2x the iterations',
 }
 DEFAULT_CONFIGS = ['hg_3d_only_synth', 'hg_mixed_nogeo_synth', 'hg_mixed_synth']
 MEAN_POSE = 'mean lab_train pose'
