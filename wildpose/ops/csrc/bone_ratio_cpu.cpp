@@ -18,10 +18,8 @@ constexpr int64_t kSamplesPerTask = 512;
 
 template <typename scalar_t>
 SampleRows<scalar_t> rows_of(const BoneInputs& in, int64_t b) {
-  const int64_t joints = in.z.size(1);
-  return SampleRows<scalar_t>{in.xy.data_ptr<scalar_t>() + 2 * joints * b,
-                              in.z.data_ptr<scalar_t>() + joints * b,
-                              in.visible.data_ptr<scalar_t>() + joints * b};
+  return sample_rows(in.xy.data_ptr<scalar_t>(), in.z.data_ptr<scalar_t>(),
+                     in.visible.data_ptr<scalar_t>(), in.z.size(1), b);
 }
 
 at::Tensor bone_ratio_loss_forward_cpu(const at::Tensor& xy, const at::Tensor& z,
@@ -51,9 +49,8 @@ std::tuple<at::Tensor, at::Tensor> bone_ratio_loss_backward_cpu(
     const at::Tensor& grad_loss, const at::Tensor& xy, const at::Tensor& z,
     const at::Tensor& visible, const at::Tensor& has_3d, const at::Tensor& parents,
     const at::Tensor& children, const at::Tensor& weights, const at::Tensor& group_ids) {
-  const BoneInputs in =
-      prepare_bone_inputs(xy, z, visible, has_3d, parents, children, weights, group_ids);
-  TORCH_CHECK(grad_loss.numel() == 1, "bone_ratio_loss_backward: grad_loss must be a scalar");
+  const BoneInputs in = prepare_bone_backward_inputs(grad_loss, xy, z, visible, has_3d, parents,
+                                                     children, weights, group_ids);
   const int64_t batch = in.z.size(0), joints = in.z.size(1);
   at::Tensor grad_xy = at::zeros(in.xy.sizes(), in.xy.options());
   at::Tensor grad_z = at::zeros(in.z.sizes(), in.z.options());

@@ -34,8 +34,7 @@ __global__ void __launch_bounds__(kThreads)
   double partial[1] = {0.0};
   for (int64_t b = threadIdx.x; b < batch; b += kThreads) {
     if (has_3d[b]) continue;
-    const SampleRows<scalar_t> rows{xy + 2 * joints * b, z + joints * b, visible + joints * b};
-    partial[0] += sample_loss(rows, bones);
+    partial[0] += sample_loss(sample_rows(xy, z, visible, joints, b), bones);
   }
   cuda::block_sum(partial, shared);
   if (threadIdx.x == 0) {
@@ -59,9 +58,8 @@ __global__ void __launch_bounds__(kThreads)
     gxy[2 * k] = gxy[2 * k + 1] = gz[k] = scalar_t(0);
   }
   if (has_3d[b]) return;
-  const SampleRows<scalar_t> rows{xy + 2 * joints * b, z + joints * b, visible + joints * b};
   const double scale = static_cast<double>(grad_loss[0]) / static_cast<double>(batch);
-  sample_loss_backward(rows, bones, scale, gxy, gz);
+  sample_loss_backward(sample_rows(xy, z, visible, joints, b), bones, scale, gxy, gz);
 }
 
 at::Tensor bone_ratio_loss_forward_cuda(const at::Tensor& xy, const at::Tensor& z,
@@ -89,8 +87,8 @@ std::tuple<at::Tensor, at::Tensor> bone_ratio_loss_backward_cuda(
     const at::Tensor& visible, const at::Tensor& has_3d, const at::Tensor& parents,
     const at::Tensor& children, const at::Tensor& weights, const at::Tensor& group_ids) {
   const BoneInputs in =  // checks first: the guard needs a CUDA device
-      prepare_bone_inputs(xy, z, visible, has_3d, parents, children, weights, group_ids);
-  TORCH_CHECK(grad_loss.numel() == 1, "bone_ratio_loss_backward: grad_loss must be a scalar");
+      prepare_bone_backward_inputs(grad_loss, xy, z, visible, has_3d, parents, children,
+                                   weights, group_ids);
   check_same_device(xy, grad_loss, "grad_loss");
   const c10::cuda::CUDAGuard guard(in.z.device());
   const int64_t batch = in.z.size(0), joints = in.z.size(1);

@@ -43,6 +43,14 @@ struct SampleRows {
   const scalar_t* visible;
 };
 
+// Sample b's rows of the batch tensors xy (B, J, 2), z (B, J) and visible (B, J).
+template <typename scalar_t>
+C10_HOST_DEVICE inline SampleRows<scalar_t> sample_rows(const scalar_t* xy, const scalar_t* z,
+                                                        const scalar_t* visible, int64_t joints,
+                                                        int64_t b) {
+  return SampleRows<scalar_t>{xy + 2 * joints * b, z + joints * b, visible + joints * b};
+}
+
 // Squared 3D length of bone e; false when one of its joints is invisible.
 template <typename scalar_t>
 C10_HOST_DEVICE inline bool bone_sq_length(const SampleRows<scalar_t>& s,
@@ -192,6 +200,17 @@ inline BoneInputs prepare_bone_inputs(const at::Tensor& xy, const at::Tensor& z,
                   "bone_ratio_loss: group_ids must be non-decreasing (bones sorted by group)");
     }
   }
+  return in;
+}
+
+// prepare_bone_inputs for the backward pass, which also takes the loss's gradient.
+inline BoneInputs prepare_bone_backward_inputs(
+    const at::Tensor& grad_loss, const at::Tensor& xy, const at::Tensor& z,
+    const at::Tensor& visible, const at::Tensor& has_3d, const at::Tensor& parents,
+    const at::Tensor& children, const at::Tensor& weights, const at::Tensor& group_ids) {
+  BoneInputs in =
+      prepare_bone_inputs(xy, z, visible, has_3d, parents, children, weights, group_ids);
+  TORCH_CHECK(grad_loss.numel() == 1, "bone_ratio_loss_backward: grad_loss must be a scalar");
   return in;
 }
 

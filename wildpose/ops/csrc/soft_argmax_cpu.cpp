@@ -19,6 +19,7 @@
 #include <limits>
 
 #include "common.h"
+#include "soft_argmax_args.h"
 
 namespace wildpose {
 namespace ops {
@@ -170,36 +171,22 @@ WP_TARGET_CLONES void backward_slices(const double* x, int64_t begin, int64_t en
 // Slices per OpenMP task: about 32k cells, so tiny inputs stay on one thread.
 int64_t slice_grain(int64_t cells) { return std::max<int64_t>(1, 32768 / std::max<int64_t>(cells, 1)); }
 
-void check_heatmaps(const at::Tensor& heatmaps) {
-  TORCH_CHECK(heatmaps.dim() == 4, "soft_argmax: heatmaps must be (B, J, H, W), got ",
-              heatmaps.sizes());
-  check_float_tensor(heatmaps, "heatmaps");
-  TORCH_CHECK(heatmaps.size(2) > 0 && heatmaps.size(3) > 0,
-              "soft_argmax: heatmaps need at least one cell, got ", heatmaps.sizes());
-  TORCH_CHECK(heatmaps.size(2) * heatmaps.size(3) < (int64_t(1) << 31),
-              "soft_argmax: a heatmap must have fewer than 2^31 cells");
-}
-
 std::tuple<at::Tensor, at::Tensor, at::Tensor> soft_argmax_forward_cpu(const at::Tensor& heatmaps,
                                                                         double beta) {
   check_heatmaps(heatmaps);
-  const at::Tensor x = heatmaps.contiguous();
-  const int64_t b = x.size(0), j = x.size(1);
-  const int h = static_cast<int>(x.size(2)), w = static_cast<int>(x.size(3));
-  at::Tensor coords = at::empty({b, j, 2}, x.options());
-  at::Tensor maxv = at::empty({b, j}, x.options());
-  at::Tensor inv = at::empty({b, j}, x.options());
-  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "soft_argmax_forward_cpu", [&] {
-    const scalar_t* xp = x.data_ptr<scalar_t>();
-    scalar_t* cp = coords.data_ptr<scalar_t>();
-    scalar_t* mp = maxv.data_ptr<scalar_t>();
-    scalar_t* ip = inv.data_ptr<scalar_t>();
+  const SoftArgmaxForwardArgs a = prepare_soft_argmax_forward(heatmaps);
+  const int h = a.h, w = a.w;
+  AT_DISPATCH_FLOATING_TYPES(a.x.scalar_type(), "soft_argmax_forward_cpu", [&] {
+    const scalar_t* xp = a.x.data_ptr<scalar_t>();
+    scalar_t* cp = a.coords.data_ptr<scalar_t>();
+    scalar_t* mp = a.maxv.data_ptr<scalar_t>();
+    scalar_t* ip = a.inv.data_ptr<scalar_t>();
     const scalar_t bt = static_cast<scalar_t>(beta);
-    at::parallel_for(0, b * j, slice_grain(int64_t(h) * w), [&](int64_t begin, int64_t end) {
+    at::parallel_for(0, a.b * a.j, slice_grain(int64_t(h) * w), [&](int64_t begin, int64_t end) {
       forward_slices(xp, begin, end, h, w, bt, cp, mp, ip);
     });
   });
-  return {coords, maxv, inv};
+  return {a.coords, a.maxv, a.inv};
 }
 
 at::Tensor soft_argmax_backward_cpu(const at::Tensor& grad_coords,
@@ -207,30 +194,20 @@ at::Tensor soft_argmax_backward_cpu(const at::Tensor& grad_coords,
                                     const at::Tensor& heatmaps, const at::Tensor& coords,
                                     const at::Tensor& maxv, const at::Tensor& inv, double beta) {
   check_heatmaps(heatmaps);
-  const at::Tensor x = heatmaps.contiguous();
-  const int64_t b = x.size(0), j = x.size(1);
-  const int h = static_cast<int>(x.size(2)), w = static_cast<int>(x.size(3));
-  TORCH_CHECK(grad_coords.numel() == b * j * 2 && coords.numel() == b * j * 2 &&
-                  maxv.numel() == b * j && inv.numel() == b * j,
-              "soft_argmax_backward: saved tensors do not match the heatmaps ", x.sizes());
-  const at::Tensor gcoords = grad_coords.to(x.scalar_type()).contiguous();
-  at::Tensor gconf;
-  if (grad_conf.has_value() && grad_conf->defined()) {
-    TORCH_CHECK(grad_conf->numel() == b * j, "soft_argmax_backward: grad_conf must be (B, J)");
-    gconf = grad_conf->to(x.scalar_type()).contiguous();
-  }
-  const at::Tensor c = coords.contiguous(), mx = maxv.contiguous(), iv = inv.contiguous();
-  at::Tensor grad = at::empty_like(x);
-  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "soft_argmax_backward_cpu", [&] {
-    const scalar_t* xp = x.data_ptr<scalar_t>();
-    const scalar_t* gcp = gcoords.data_ptr<scalar_t>();
-    const scalar_t* gfp = gconf.defined() ? gconf.data_ptr<scalar_t>() : nullptr;
-    const scalar_t* cp = c.data_ptr<scalar_t>();
-    const scalar_t* mp = mx.data_ptr<scalar_t>();
-    const scalar_t* ip = iv.data_ptr<scalar_t>();
+  const SoftArgmaxBackwardArgs a =
+      prepare_soft_argmax_backward(grad_coords, grad_conf, heatmaps, coords, maxv, inv);
+  const int h = a.h, w = a.w;
+  at::Tensor grad = at::empty_like(a.x);
+  AT_DISPATCH_FLOATING_TYPES(a.x.scalar_type(), "soft_argmax_backward_cpu", [&] {
+    const scalar_t* xp = a.x.data_ptr<scalar_t>();
+    const scalar_t* gcp = a.gcoords.data_ptr<scalar_t>();
+    const scalar_t* gfp = a.gconf.defined() ? a.gconf.data_ptr<scalar_t>() : nullptr;
+    const scalar_t* cp = a.coords.data_ptr<scalar_t>();
+    const scalar_t* mp = a.maxv.data_ptr<scalar_t>();
+    const scalar_t* ip = a.inv.data_ptr<scalar_t>();
     scalar_t* gp = grad.data_ptr<scalar_t>();
     const scalar_t bt = static_cast<scalar_t>(beta);
-    at::parallel_for(0, b * j, slice_grain(int64_t(h) * w), [&](int64_t begin, int64_t end) {
+    at::parallel_for(0, a.b * a.j, slice_grain(int64_t(h) * w), [&](int64_t begin, int64_t end) {
       backward_slices(xp, begin, end, h, w, bt, gcp, gfp, cp, mp, ip, gp);
     });
   });

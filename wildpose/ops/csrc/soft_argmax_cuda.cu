@@ -15,6 +15,7 @@
 
 #include "common.h"
 #include "cuda_utils.h"
+#include "soft_argmax_args.h"
 
 namespace wildpose {
 namespace ops {
@@ -109,38 +110,28 @@ __global__ void __launch_bounds__(kThreads)
   }
 }
 
-void check_heatmaps(const at::Tensor& heatmaps) {
-  TORCH_CHECK(heatmaps.dim() == 4, "soft_argmax: heatmaps must be (B, J, H, W), got ",
-              heatmaps.sizes());
-  check_float_tensor(heatmaps, "heatmaps");
-  TORCH_CHECK(heatmaps.size(2) > 0 && heatmaps.size(3) > 0,
-              "soft_argmax: heatmaps need at least one cell, got ", heatmaps.sizes());
-  TORCH_CHECK(heatmaps.size(2) * heatmaps.size(3) < (int64_t(1) << 31),
-              "soft_argmax: a heatmap must have fewer than 2^31 cells");
+// The shared checks of soft_argmax_args.h, and one slice per block: B * J blocks.
+void check_heatmaps_cuda(const at::Tensor& heatmaps) {
+  check_heatmaps(heatmaps);
   TORCH_CHECK(heatmaps.size(0) * heatmaps.size(1) < (int64_t(1) << 31),
               "soft_argmax: B * J must be below 2^31 on CUDA");
 }
 
 std::tuple<at::Tensor, at::Tensor, at::Tensor> soft_argmax_forward_cuda(
     const at::Tensor& heatmaps, double beta) {
-  check_heatmaps(heatmaps);
+  check_heatmaps_cuda(heatmaps);
   const c10::cuda::CUDAGuard guard(heatmaps.device());
-  const at::Tensor x = heatmaps.contiguous();
-  const int64_t b = x.size(0), j = x.size(1);
-  const int h = static_cast<int>(x.size(2)), w = static_cast<int>(x.size(3));
-  at::Tensor coords = at::empty({b, j, 2}, x.options());
-  at::Tensor maxv = at::empty({b, j}, x.options());
-  at::Tensor inv = at::empty({b, j}, x.options());
-  if (b * j == 0) return {coords, maxv, inv};
+  const SoftArgmaxForwardArgs a = prepare_soft_argmax_forward(heatmaps);
+  if (a.b * a.j == 0) return {a.coords, a.maxv, a.inv};
   const cudaStream_t stream = c10::cuda::getCurrentCUDAStream();
-  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "soft_argmax_forward_cuda", [&] {
-    soft_argmax_forward_kernel<scalar_t><<<static_cast<unsigned int>(b * j), kThreads, 0,
+  AT_DISPATCH_FLOATING_TYPES(a.x.scalar_type(), "soft_argmax_forward_cuda", [&] {
+    soft_argmax_forward_kernel<scalar_t><<<static_cast<unsigned int>(a.b * a.j), kThreads, 0,
                                            stream>>>(
-        x.data_ptr<scalar_t>(), h, w, static_cast<scalar_t>(beta), coords.data_ptr<scalar_t>(),
-        maxv.data_ptr<scalar_t>(), inv.data_ptr<scalar_t>());
+        a.x.data_ptr<scalar_t>(), a.h, a.w, static_cast<scalar_t>(beta),
+        a.coords.data_ptr<scalar_t>(), a.maxv.data_ptr<scalar_t>(), a.inv.data_ptr<scalar_t>());
     C10_CUDA_KERNEL_LAUNCH_CHECK();
   });
-  return {coords, maxv, inv};
+  return {a.coords, a.maxv, a.inv};
 }
 
 at::Tensor soft_argmax_backward_cuda(const at::Tensor& grad_coords,
@@ -148,35 +139,28 @@ at::Tensor soft_argmax_backward_cuda(const at::Tensor& grad_coords,
                                      const at::Tensor& heatmaps, const at::Tensor& coords,
                                      const at::Tensor& maxv, const at::Tensor& inv,
                                      double beta) {
-  check_heatmaps(heatmaps);
+  check_heatmaps_cuda(heatmaps);
   for (const at::Tensor* t : {&grad_coords, &coords, &maxv, &inv}) {
     check_same_device(heatmaps, *t, "a soft_argmax_backward argument");
   }
+  if (grad_conf.has_value() && grad_conf->defined()) {
+    check_same_device(heatmaps, *grad_conf, "grad_conf");
+  }
   TORCH_CHECK(heatmaps.is_cuda(), "soft_argmax_backward: heatmaps must be on a CUDA device");
   const c10::cuda::CUDAGuard guard(heatmaps.device());
-  const at::Tensor x = heatmaps.contiguous();
-  const int64_t b = x.size(0), j = x.size(1);
-  const int h = static_cast<int>(x.size(2)), w = static_cast<int>(x.size(3));
-  TORCH_CHECK(grad_coords.numel() == b * j * 2 && coords.numel() == b * j * 2 &&
-                  maxv.numel() == b * j && inv.numel() == b * j,
-              "soft_argmax_backward: saved tensors do not match the heatmaps ", x.sizes());
-  const at::Tensor gcoords = grad_coords.to(x.scalar_type()).contiguous();
-  at::Tensor gconf;
-  if (grad_conf.has_value() && grad_conf->defined()) {
-    TORCH_CHECK(grad_conf->numel() == b * j, "soft_argmax_backward: grad_conf must be (B, J)");
-    check_same_device(x, *grad_conf, "grad_conf");
-    gconf = grad_conf->to(x.scalar_type()).contiguous();
-  }
-  const at::Tensor c = coords.contiguous(), mx = maxv.contiguous(), iv = inv.contiguous();
-  at::Tensor grad = at::empty_like(x);
-  if (b * j == 0) return grad;
+  const SoftArgmaxBackwardArgs a =
+      prepare_soft_argmax_backward(grad_coords, grad_conf, heatmaps, coords, maxv, inv);
+  at::Tensor grad = at::empty_like(a.x);
+  if (a.b * a.j == 0) return grad;
   const cudaStream_t stream = c10::cuda::getCurrentCUDAStream();
-  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "soft_argmax_backward_cuda", [&] {
-    soft_argmax_backward_kernel<scalar_t><<<static_cast<unsigned int>(b * j), kThreads, 0,
+  AT_DISPATCH_FLOATING_TYPES(a.x.scalar_type(), "soft_argmax_backward_cuda", [&] {
+    soft_argmax_backward_kernel<scalar_t><<<static_cast<unsigned int>(a.b * a.j), kThreads, 0,
                                             stream>>>(
-        x.data_ptr<scalar_t>(), h, w, static_cast<scalar_t>(beta), gcoords.data_ptr<scalar_t>(),
-        gconf.defined() ? gconf.data_ptr<scalar_t>() : nullptr, c.data_ptr<scalar_t>(),
-        mx.data_ptr<scalar_t>(), iv.data_ptr<scalar_t>(), grad.data_ptr<scalar_t>());
+        a.x.data_ptr<scalar_t>(), a.h, a.w, static_cast<scalar_t>(beta),
+        a.gcoords.data_ptr<scalar_t>(),
+        a.gconf.defined() ? a.gconf.data_ptr<scalar_t>() : nullptr,
+        a.coords.data_ptr<scalar_t>(), a.maxv.data_ptr<scalar_t>(), a.inv.data_ptr<scalar_t>(),
+        grad.data_ptr<scalar_t>());
     C10_CUDA_KERNEL_LAUNCH_CHECK();
   });
   return grad;
