@@ -13,4 +13,5 @@ work_dir=work_dirs/hg_mixed_synth
 "$py" tools/train.py "$config" --work-dir "$work_dir" "$@"
 ckpt="$(cat "$work_dir/last_checkpoint")"
 "$py" tools/test.py "$config" "$ckpt" --work-dir "$work_dir/test"
-echo "Report: $work_dir/test/metrics.json"
+echo "Metrics: $work_dir/test/metrics.json; report: $work_dir/test/report.md;"
+echo "validation pictures: $work_dir/vis/"
