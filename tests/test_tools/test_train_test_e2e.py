@@ -78,6 +78,7 @@ def test_test_refuses_a_checkpoint_from_elsewhere(tmp_path):
                  cwd=str(tmp_path))
     assert proc.returncode != 0
     assert 'other.pth' in proc.stderr and 'does not fit this model' in proc.stderr
+    assert 'Traceback' not in proc.stderr  # one clear line, not a stack dump
 
 
 def test_misspelt_config_key_is_named(tmp_path):

@@ -9,7 +9,7 @@ from torch import nn
 from ..utils.setup_env import allow_mmengine_checkpoints
 
 
-class CheckpointError(RuntimeError):
+class CheckpointError(ValueError):
     """A checkpoint that cannot be loaded into the model; the message names the file."""
 
 
