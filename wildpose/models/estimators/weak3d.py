@@ -15,7 +15,7 @@ from torch import Tensor
 
 from ... import ops
 from ...geometry.affine import get_warp_matrix, transform_points
-from ...geometry.depth import denormalise_depth
+from ...geometry.depth import denormalise_depth, normalise_depth
 from ...geometry.heatmap import decode_argmax_torch
 from ...geometry.skeleton3d import pose_to_metric
 from ...registry import MODELS
@@ -112,9 +112,9 @@ class Weak3DPoseEstimator(BaseModel):
         losses['loss_depth'] = self.loss_depth(depth, _stack(data_samples, 'gt_depth'),
                                                depth_weights)
         if self.loss_geo is not None:
-            # xy and z must share units: heatmap px divided by half the heatmap width
-            half_width = gt_heatmaps.shape[-1] / 2.0
-            xy = _stack(data_samples, 'gt_keypoints_hm') / half_width
+            # xy and z must share units: the 2D joints get the depth target's scaling
+            xy = normalise_depth(_stack(data_samples, 'gt_keypoints_hm'),
+                                 gt_heatmaps.shape[-1])
             visible = _stack(data_samples, 'gt_keypoints_visible')
             losses['loss_geo'] = self.loss_geo(xy, depth, visible, has_3d)
         return losses
