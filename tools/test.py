@@ -171,11 +171,11 @@ def main(argv: list[str] | None = None) -> dict:
                                                       else sys.argv[1:])))
     info = {} if args.no_report else describe_run(runner, cfg, args)
     if args.dump:
-        from wildpose.evaluation import save_dump
+        from wildpose.evaluation import PredictionCollector, save_dump
         from wildpose.evaluation.offline import metric_configs
 
         collector = next(m for m in runner.test_evaluator.metrics
-                         if type(m).__name__ == 'PredictionCollector')
+                         if isinstance(m, PredictionCollector))
         save_dump(args.dump, collector.samples,
                   meta=dict(meta, test_evaluator=metric_configs(cfg.test_evaluator), **info))
         runner.logger.info(f'{len(collector.samples)} predictions dumped to {args.dump}')
