@@ -23,7 +23,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--resume', nargs='?', const='auto', default=None,
                         help='resume from CKPT, or from the latest checkpoint in the work dir '
                         'when no path is given')
-    parser.add_argument('--amp', action='store_true', help='automatic mixed precision')
+    parser.add_argument('--amp', action='store_true',
+                        help='mixed precision: AmpOptimWrapper (bf16 or fp16) on a GPU, '
+                        'bfloat16 autocast (AutocastOptimWrapper) on a CPU')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={},
                         help='override config entries, e.g. train_cfg.max_epochs=2')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
@@ -40,11 +42,10 @@ def build_config(args: argparse.Namespace):
     cfg = load_config(args.config, args.cfg_options, args.work_dir, args.launcher)
     if args.amp:
         import torch
-        if not torch.cuda.is_available():
-            raise ValueError('--amp needs a CUDA GPU: mmengine\'s AmpOptimWrapper does not '
-                             'train on the CPU. Drop --amp to train in float32.')
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+
+        from wildpose.engine import amp_optim_wrapper
+        device_type = 'cuda' if torch.cuda.is_available() else 'cpu'
+        cfg.optim_wrapper = amp_optim_wrapper(cfg.optim_wrapper, device_type)
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:

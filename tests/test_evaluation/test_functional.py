@@ -121,3 +121,28 @@ def test_masked_procrustes_fits_on_masked_joints_only():
     aligned = procrustes_align_masked(pred_bad, gt, mask)
     assert np.allclose(aligned[0, 1:], gt[0, 1:], atol=1e-6)
     assert pa_mpjpe(pred_bad, gt, mask)[0] < 1e-6
+
+
+def test_left_right_confusion_counts_joints_nearer_their_mirror():
+    from wildpose.evaluation.functional import left_right_confusion
+    gt = np.zeros((2, 4, 2))
+    gt[:, 0] = [10, 0]   # left knee
+    gt[:, 1] = [-10, 0]  # right knee
+    gt[:, 2] = [12, 50]  # left ankle
+    gt[:, 3] = [-12, 50]  # right ankle
+    pairs = [(0, 1), (2, 3)]
+    pred = gt.copy()
+    pred[0, 0] = [-8, 1]   # sample 0: left knee predicted on the right knee
+    pred[1] = gt[1][[1, 0, 3, 2]]  # sample 1: everything swapped
+    mask = np.ones((2, 4), bool)
+    mask[0, 3] = False     # sample 0: right ankle invisible -> the ankle pair is not counted
+    confused, counted = left_right_confusion(pred, gt, pairs, mask)
+    assert counted.tolist() == [[True, True, False, False], [True, True, True, True]]
+    assert confused.tolist() == [[True, False, False, False], [True, True, True, True]]
+    # exact predictions are never confused; ties (a centre prediction) are not confused
+    c, _ = left_right_confusion(gt, gt, pairs)
+    assert not c.any()
+    mid = gt.copy()
+    mid[:, :2] = [0, 0]
+    c, _ = left_right_confusion(mid, gt, pairs)
+    assert not c[:, :2].any()

@@ -113,3 +113,21 @@ def test_3dpck_per_scene():
 def test_per_joint_is_off_by_default():
     m = _run(PCKMetric(), [_sample_2d(1.0, bbox_scale=np.array([100.0, 50.0]))])
     assert not [k for k in m if k.startswith('joint/')]
+
+
+def test_left_right_metric_reports_percent_per_domain():
+    from wildpose.evaluation.metrics import LeftRightMetric
+    from wildpose.structures.skeleton import FLIP_PAIRS, flip_indices
+    rng = np.random.default_rng(0)
+    gt = rng.uniform(0, 100, (16, 2))
+    samples = []
+    for domain, pred in (('lab', gt.copy()), ('wild', gt[flip_indices()])):
+        samples.append(dict(pred_keypoints=pred, keypoints=gt,
+                            keypoints_visible=np.ones(16), domain=domain))
+    metric = LeftRightMetric(group_by='domain')
+    metric.process({}, samples)
+    out = metric.compute_metrics(metric.results)
+    assert out['lab/lr_confusion'] == 0.0
+    assert out['wild/lr_confusion'] == 100.0
+    assert out['lr_confusion'] == 50.0
+    assert len(FLIP_PAIRS) == 6

@@ -162,3 +162,27 @@ def test_geometric_gradient_flows_to_depth():
     z.requires_grad_(True)
     GeometricConstraintLoss()(xy, z, torch.ones(1, 16), torch.tensor([False])).backward()
     assert z.grad[0, 0] > 0   # shrinking the too-long shin lowers the loss
+
+
+def test_integral_coordinate_loss_value_and_gradient():
+    from wildpose.models.losses import IntegralCoordinateLoss
+    h, w = 8, 10
+    logits = torch.full((1, 2, h, w), -30.0)
+    logits[0, 0, 3, 4] = 30.0   # joint 0 at (x=4, y=3)
+    logits[0, 1, 6, 1] = 30.0   # joint 1 at (x=1, y=6)
+    logits.requires_grad_()
+    target = torch.tensor([[[5.0, 3.0], [1.0, 4.0]]])  # off by 1 px and 2 px
+    weight = torch.tensor([[1.0, 1.0]])
+    loss = IntegralCoordinateLoss(beta=1.0, loss_weight=2.0)(logits, target, weight)
+    assert loss.item() == pytest.approx(2.0 * (1.0 + 2.0) / (w * 2), rel=1e-4)
+    # an invisible joint does not count, in the sum or the normaliser
+    masked = IntegralCoordinateLoss()(logits, target, torch.tensor([[1.0, 0.0]]))
+    assert masked.item() == pytest.approx(1.0 / w, rel=1e-4)
+    # soft heatmaps get gradients that move the expectation towards the target
+    soft = torch.zeros(1, 1, h, w, requires_grad=True)
+    IntegralCoordinateLoss()(soft, torch.tensor([[[9.0, 0.0]]]), torch.ones(1, 1)).backward()
+    assert soft.grad[0, 0, 0, 9] < 0 < soft.grad[0, 0, h - 1, 0]
+    with pytest.raises(ValueError, match='beta'):
+        IntegralCoordinateLoss(beta=0)
+    with pytest.raises(ValueError, match='target'):
+        IntegralCoordinateLoss()(soft, torch.zeros(1, 2, 2), torch.ones(1, 1))

@@ -78,16 +78,35 @@ class Weak3DPoseEstimator(BaseModel):
             raise ValueError("test_cfg.decode must be 'argmax' or 'soft_argmax', got "
                              f"{self.test_cfg['decode']!r}")
         self.channels_last = channels_last
+        #: autocast dtype for inference (set by wildpose.models.fast_inference); training
+        #: precision belongs to the optim wrapper (AutocastOptimWrapper, AmpOptimWrapper)
+        self.inference_autocast_dtype: torch.dtype | None = None
         if channels_last:
             self.to(memory_format=torch.channels_last)
 
     # ------------------------------------------------------------------ forward passes
     def _forward(self, inputs: Tensor) -> tuple[list[Tensor], Tensor]:
-        """(B, 3, H, W) -> per-stack heatmaps [(B, J, h, w)], depths (B, J) normalised."""
+        """(B, 3, H, W) -> per-stack heatmaps [(B, J, h, w)], depths (B, J) normalised.
+
+        The outputs have the network's working precision (bfloat16 under autocast or with
+        bfloat16 weights); :meth:`_network_outputs` gives them in float32.
+        """
         if self.channels_last:
             inputs = inputs.contiguous(memory_format=torch.channels_last)
+        weight_dtype = next(self.backbone.parameters()).dtype
+        if inputs.dtype != weight_dtype:  # bf16 weights (wildpose.models.fast_inference)
+            inputs = inputs.to(weight_dtype)
         out = self.backbone(inputs, self.head_2d.forward_stack)
         return out.heatmaps, self.head_depth(out.merged)
+
+    def _network_outputs(self, inputs: Tensor) -> tuple[list[Tensor], Tensor]:
+        """:meth:`_forward` under the inference autocast (if set), outputs in float32:
+        losses and decoding always run in float32."""
+        dtype = self.inference_autocast_dtype
+        with torch.autocast(inputs.device.type, dtype=dtype or torch.float32,
+                            enabled=dtype is not None and not self.training):
+            heatmaps, depth = self._forward(inputs)
+        return [h.float() for h in heatmaps], depth.float()
 
     def forward(self, inputs: Tensor, data_samples: list[PoseDataSample] | None = None,
                 mode: str = 'tensor') -> Any:
@@ -101,11 +120,11 @@ class Weak3DPoseEstimator(BaseModel):
 
     def loss(self, inputs: Tensor, data_samples: list[PoseDataSample]) -> dict[str, Tensor]:
         """Route each sample's losses by whether it has 3D labels."""
-        heatmaps, depth = self._forward(inputs)
-        gt_heatmaps = _stack(data_samples, 'gt_heatmaps')
-        gt_weights = _stack(data_samples, 'gt_heatmap_weights')
+        heatmaps, depth = self._network_outputs(inputs)
+        # the 2D loss says which targets it reads (heatmaps, or positions for integral)
+        target, target_weight = (_stack(data_samples, f) for f in self.loss_2d.target_fields)
         losses: dict[str, Tensor] = {}
-        losses['loss_2d'] = sum(self.loss_2d(h, gt_heatmaps, gt_weights) for h in heatmaps)
+        losses['loss_2d'] = sum(self.loss_2d(h, target, target_weight) for h in heatmaps)
         has_3d = torch.tensor([bool(ds.metainfo.get('has_3d', False)) for ds in data_samples],
                               device=depth.device)
         depth_weights = _stack(data_samples, 'gt_depth_weights') * has_3d[:, None]
@@ -114,7 +133,7 @@ class Weak3DPoseEstimator(BaseModel):
         if self.loss_geo is not None:
             # xy and z must share units: the 2D joints get the depth target's scaling
             xy = normalise_depth(_stack(data_samples, 'gt_keypoints_hm'),
-                                 gt_heatmaps.shape[-1])
+                                 heatmaps[-1].shape[-1])
             visible = _stack(data_samples, 'gt_keypoints_visible')
             losses['loss_geo'] = self.loss_geo(xy, depth, visible, has_3d)
         return losses
@@ -123,11 +142,11 @@ class Weak3DPoseEstimator(BaseModel):
     @torch.no_grad()
     def _predict_maps(self, inputs: Tensor) -> tuple[Tensor, Tensor]:
         """Last-stack heatmaps (B, J, h, w) and depths (B, J), flip-averaged if asked."""
-        heatmaps, depth = self._forward(inputs)
+        heatmaps, depth = self._network_outputs(inputs)
         hm = heatmaps[-1]
         if self.test_cfg['flip_test']:
             perm = flip_indices()
-            f_heatmaps, f_depth = self._forward(inputs.flip(-1))
+            f_heatmaps, f_depth = self._network_outputs(inputs.flip(-1))
             hm = 0.5 * (hm + f_heatmaps[-1].flip(-1)[:, perm])
             depth = 0.5 * (depth + f_depth[:, perm])
         return hm, depth

@@ -1,6 +1,8 @@
 """Mean-squared-error loss on joint heatmaps, masked per joint."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from torch import Tensor, nn
 
 from ...registry import MODELS
@@ -18,6 +20,9 @@ class KeypointMSELoss(nn.Module):
         use_target_weight: multiply each joint's squared error by its weight.
         loss_weight: factor on the loss.
     """
+
+    #: the data-sample fields this loss reads (see ``Weak3DPoseEstimator.loss``)
+    target_fields: ClassVar[tuple[str, str]] = ('gt_heatmaps', 'gt_heatmap_weights')
 
     def __init__(self, use_target_weight: bool = True, loss_weight: float = 1.0) -> None:
         super().__init__()
