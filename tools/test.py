@@ -29,10 +29,6 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))  # run from a checkout
 
-#: metrics whose per-joint table the report shows
-PER_JOINT_METRICS = ('MPJPEMetric', 'PCKMetric', 'PCKhMetric', 'PCK3DMetric')
-
-
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     from mmengine.config import DictAction
 
@@ -69,15 +65,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def _metric_list(evaluator: object) -> list:
-    """The list of metric configs of a ``test_evaluator`` entry."""
-    if isinstance(evaluator, dict) and 'metrics' in evaluator:
-        evaluator = evaluator['metrics']
-    return list(evaluator) if isinstance(evaluator, (list, tuple)) else [evaluator]
-
-
 def build_config(args: argparse.Namespace):
     from wildpose.engine.config_loader import load_config
+    from wildpose.evaluation.evaluator_config import metric_configs, with_per_joint
 
     cfg = load_config(args.config, args.cfg_options, args.work_dir, args.launcher)
     cfg.load_from = args.checkpoint
@@ -85,10 +75,8 @@ def build_config(args: argparse.Namespace):
     if args.flip_test:
         cfg.model.setdefault('test_cfg', {})
         cfg.model.test_cfg['flip_test'] = True
-    metrics = _metric_list(cfg.test_evaluator)
-    for metric in metrics:
-        if metric.get('type') in PER_JOINT_METRICS:
-            metric.setdefault('per_joint', True)
+    # the report's per-joint tables, from every metric that offers them
+    metrics = with_per_joint(metric_configs(cfg.test_evaluator))
     if args.dump:
         metrics.append(dict(type='PredictionCollector'))
     if args.out:
@@ -170,20 +158,22 @@ def main(argv: list[str] | None = None) -> dict:
                 command=' '.join(['tools/test.py'] + (argv if argv is not None
                                                       else sys.argv[1:])))
     info = {} if args.no_report else describe_run(runner, cfg, args)
+    from wildpose.evaluation.evaluator_config import metric_units, numeric_metric_configs
+
+    evaluated = numeric_metric_configs(cfg.test_evaluator)
     if args.dump:
         from wildpose.evaluation import PredictionCollector, save_dump
-        from wildpose.evaluation.offline import metric_configs
 
         collector = next(m for m in runner.test_evaluator.metrics
                          if isinstance(m, PredictionCollector))
         save_dump(args.dump, collector.samples,
-                  meta=dict(meta, test_evaluator=metric_configs(cfg.test_evaluator), **info))
+                  meta=dict(meta, test_evaluator=evaluated, **info))
         runner.logger.info(f'{len(collector.samples)} predictions dumped to {args.dump}')
     if not args.no_report:
         from wildpose.evaluation.report import build_report, write_report
 
-        report = build_report(metrics, info.get('model'), info.get('speed'),
-                              info.get('environment'), meta)
+        report = build_report(metrics, metric_units(evaluated), info.get('model'),
+                              info.get('speed'), info.get('environment'), meta)
         md_path, json_path = write_report(cfg.work_dir, report)
         runner.logger.info(f'report written to {md_path} and {json_path}')
     return metrics

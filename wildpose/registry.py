@@ -90,3 +90,6 @@ LOOPS = _child('loop', MMENGINE_LOOPS, 'wildpose.engine')
 OPTIMIZERS = _child('optimizer', MMENGINE_OPTIMIZERS, 'wildpose.engine')
 OPTIM_WRAPPERS = _child('optim_wrapper', MMENGINE_OPTIM_WRAPPERS, 'wildpose.engine')
 PARAM_SCHEDULERS = _child('parameter scheduler', MMENGINE_PARAM_SCHEDULERS, 'wildpose.engine')
+#: target encoders/decoders (MMPose's KEYPOINT_CODECS); mmengine has no such root registry
+KEYPOINT_CODECS = Registry('keypoint codec', locations=['wildpose.codecs'])
+KEYPOINT_CODECS.build_func = _checked(KEYPOINT_CODECS)

@@ -11,6 +11,6 @@
 #   python tools/test.py configs/weak3d/eval_h36m.py work_dirs/hg_mixed/epoch_10.pth
 _base_ = ['./hg_mixed.py']
 
-model = dict(test_cfg=dict(thorax_midpoint=True))
+model = dict(codec=dict(thorax_midpoint=True))
 test_dataloader = dict(_base_.eval_loader_settings, dataset=_base_.h36m_test, _delete_=True)
 test_evaluator = [dict(type='MPJPEMetric', group_by=None, per_action=True)]

@@ -6,6 +6,6 @@
 #   python tools/test.py configs/weak3d/eval_mpi_inf_3dhp.py work_dirs/hg_mixed/epoch_10.pth
 _base_ = ['./hg_mixed.py']
 
-model = dict(test_cfg=dict(thorax_midpoint=False))
+model = dict(codec=dict(thorax_midpoint=False))
 test_dataloader = dict(_base_.eval_loader_settings, dataset=_base_.mpi_inf_3dhp_test, _delete_=True)
 test_evaluator = [dict(type='PCK3DMetric', threshold=150.0)]

@@ -9,7 +9,7 @@ _base_ = [
     '../_base_/schedules/rmsprop_paper.py',
 ]
 
-model = dict(loss_geo=None)
+model = dict(loss_geo=None, codec=_base_.codec)
 
 train_dataloader = dict(
     _delete_=True,

@@ -11,7 +11,7 @@ _base_ = [
 ]
 
 # Human3.6M metrics: rescale to the mean skeleton, thorax at the pelvis/neck midpoint.
-model = dict(loss_geo=None, test_cfg=dict(thorax_midpoint=True))
+model = dict(loss_geo=None, codec=dict(_base_.codec, thorax_midpoint=True))
 load_from = 'work_dirs/hg_2d_mpii/epoch_60.pth'
 
 optim_wrapper = dict(optimizer=dict(type='RMSprop', lr=2.5e-4, alpha=0.99, eps=1e-8))

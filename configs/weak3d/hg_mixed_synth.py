@@ -10,12 +10,12 @@ _base_ = [
 
 channels = 64
 model = dict(
+    codec=_base_.codec,
     # a narrow stem: at 64x64 its first residual otherwise costs more than both stacks
-    backbone=dict(num_stacks=2, channels=channels, num_blocks=1, depth=3,
-                  stem_channels=(32, 64)),
+    backbone=dict(channels=channels, num_blocks=1, depth=3, stem_channels=(32, 64)),
     channels_last=True,  # faster CPU convolutions, same results
-    head_2d=dict(in_channels=channels, num_stacks=2),
-    head_depth=dict(in_channels=channels, in_size=(32, 32), num_stages=3, blocks_per_stage=1),
+    head_2d=dict(in_channels=channels),
+    head_depth=dict(in_channels=channels, num_stages=3, blocks_per_stage=1),
 )
 
 max_iters = 2000

@@ -157,7 +157,9 @@ def _run(info, flip, rotate):
              dict(type='RandomBBoxTransform', scale_factor=0.25, rotate_factor=30,
                   rotate_prob=float(rotate)),
              dict(type='TopdownAffine', input_size=(256, 256)),
-             dict(type='GenerateTargets', heatmap_size=(64, 64), sigma=2.0)]
+             dict(type='GenerateTarget', encoder=dict(
+                 type='HeatmapDepthCodec', input_size=(256, 256), heatmap_size=(64, 64),
+                 sigma=2.0))]
     results = dict(info)
     for step in steps:
         results = TRANSFORMS.build(step)(results)

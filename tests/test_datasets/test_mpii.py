@@ -115,7 +115,9 @@ def test_augmented_joints_stay_on_their_image_content(tmp_path, flip, rotate):
                   rotate_prob=float(rotate)),
              dict(type='TopdownAffine', input_size=(256, 256)),
              dict(type='RandomChannelGain', low=1.0, high=1.0),
-             dict(type='GenerateTargets', heatmap_size=(64, 64), sigma=2.0)]
+             dict(type='GenerateTarget', encoder=dict(
+                 type='HeatmapDepthCodec', input_size=(256, 256), heatmap_size=(64, 64),
+                 sigma=2.0))]
     out = dict(info)
     for step in steps:
         out = TRANSFORMS.build(step)(out)

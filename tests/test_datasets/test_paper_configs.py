@@ -103,5 +103,5 @@ def test_eval_configs(name, dataset, metrics):
     if name == 'eval_h36m':
         ds = cfg.test_dataloader.dataset
         assert ds.subjects == ['S9', 'S11'] and ds.thorax_3d is False
-        assert cfg.model.test_cfg.thorax_midpoint is True
+        assert cfg.model.codec.thorax_midpoint is True
         assert cfg.test_evaluator[0]['per_action'] is True

@@ -6,7 +6,7 @@ import pytest
 
 from wildpose.evaluation import evaluate_samples, load_dump, save_dump
 from wildpose.evaluation.dump import sample_fields
-from wildpose.evaluation.offline import metric_configs
+from wildpose.evaluation.evaluator_config import numeric_metric_configs as metric_configs
 from wildpose.structures.skeleton import NUM_JOINTS
 
 EVALUATOR = [dict(type='MPJPEMetric', group_by='domain', per_action=True),

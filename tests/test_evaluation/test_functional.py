@@ -62,8 +62,7 @@ def test_pck_and_auc():
 
 # ----------------------------------------------------------------- PCKh, 3DPCK, averaging
 from wildpose.evaluation.functional import (AUC_THRESHOLDS_MM, auc_3d,  # noqa: E402
-                                            group_average, pck_3d, pckh,
-                                            procrustes_align_masked)
+                                            grouped_means, pck_3d, pckh)
 
 
 def test_pckh_uses_each_samples_head_size():
@@ -100,14 +99,14 @@ def test_3dpck_and_auc_hand_values():
     assert auc_3d(pred, gt) == pytest.approx((31 + 11 + 0) / 93)
 
 
-def test_group_average_both_ways():
-    per_group, over_groups, over_frames = group_average(
-        np.array([1.0, 2.0, 3.0, 10.0]), ['a', 'a', 'a', 'b'])
-    assert per_group == {'a': 2.0, 'b': 10.0}
-    assert over_groups == pytest.approx(6.0)   # each action weighs the same
-    assert over_frames == pytest.approx(4.0)   # each frame weighs the same
+def test_grouped_means_over_frames_and_per_group():
+    out = grouped_means({'e': np.array([1.0, 2.0, 3.0, 10.0, np.nan])},
+                        ['a', 'a', 'a', 'b', 'b'])
+    assert out == {'e': pytest.approx(4.0), 'a/e': 2.0, 'b/e': 10.0}  # NaN ignored
+    named = grouped_means({'e': np.array([1.0, 3.0])}, ['x', ''], prefix=lambda g: f'k/{g}/')
+    assert named == {'e': 2.0, 'k/x/e': 1.0}  # '' counts only overall
     with pytest.raises(ValueError, match='group names'):
-        group_average(np.zeros(3), ['a'])
+        grouped_means({'e': np.zeros(3)}, ['a'])
 
 
 def test_masked_procrustes_fits_on_masked_joints_only():
@@ -118,7 +117,7 @@ def test_masked_procrustes_fits_on_masked_joints_only():
     pred_bad[0, 0] += 1000.0  # an outlier outside the mask does not disturb the fit
     mask = np.ones((1, 16), dtype=bool)
     mask[0, 0] = False
-    aligned = procrustes_align_masked(pred_bad, gt, mask)
+    aligned = procrustes_align(pred_bad, gt, mask)
     assert np.allclose(aligned[0, 1:], gt[0, 1:], atol=1e-6)
     assert pa_mpjpe(pred_bad, gt, mask)[0] < 1e-6
 

@@ -21,15 +21,35 @@ FAKE = {'mpjpe': 61.234, 'pa_mpjpe': 45.6789, 'mpjpe_action_mean': 63.5, 'pck': 
         'h36m/action/Eating/mpjpe': 58.0, 'wild/pckh': float('nan')}
 
 
+UNITS = {'mpjpe': 'mm', 'pa_mpjpe': 'mm', 'pck': '%', 'pckh': '%', '3dpck': '%',
+         '3dpck_auc': '%'}
+
+
 def test_tables_follow_the_key_names():
-    tables = metrics_to_tables(FAKE)
+    tables = metrics_to_tables(FAKE, UNITS)
     assert set(tables) == {'overall', 'split', 'action', 'scene', 'joint', 'h36m/action'}
     assert tables['split']['columns'] == ['split', 'mpjpe (mm)', 'pck (%)', 'pckh (%)']
     assert tables['split']['rows'] == [['lab', 55.5, 90.0, None], ['wild', 70.25, None, None]]
     assert tables['joint']['rows'] == [['r_ankle', 80.25], ['l_knee', 40.5]]  # skeleton order
     assert ['mpjpe_action_mean', 63.5, 'mm'] in tables['overall']['rows']
     assert tables['h36m/action']['rows'] == [['Eating', 58.0]]
-    assert metric_unit('3dpck_auc_scene_mean') == '%' and metric_unit('pa_mpjpe') == 'mm'
+    assert metric_unit('3dpck_auc_scene_mean', UNITS) == '%'
+    assert metric_unit('pa_mpjpe', UNITS) == 'mm' and metric_unit('mystery', UNITS) == ''
+
+
+def test_units_come_from_what_the_metrics_declare():
+    from wildpose.evaluation.evaluator_config import (metric_units, numeric_metric_configs,
+                                                      with_per_joint)
+    from wildpose.utils import register_all_modules
+    register_all_modules()
+    cfgs = [dict(type='MPJPEMetric'), dict(type='LeftRightMetric'),
+            dict(type='PredictionCollector'), dict(type='PCK3DMetric', per_joint=False)]
+    numeric = numeric_metric_configs(dict(metrics=cfgs))
+    assert [c['type'] for c in numeric] == ['MPJPEMetric', 'LeftRightMetric', 'PCK3DMetric']
+    assert [c.get('per_joint') for c in with_per_joint(numeric)] == [True, None, False]
+    units = metric_units(numeric)
+    assert units == {'mpjpe': 'mm', 'pa_mpjpe': 'mm', 'lr_confusion': '%', '3dpck': '%',
+                     '3dpck_auc': '%'}
 
 
 def test_markdown_and_json_hold_the_same_numbers(tmp_path):
@@ -39,7 +59,7 @@ def test_markdown_and_json_hold_the_same_numbers(tmp_path):
                  device_name='Some CPU', threads=2, dtype='float32', flip_test=False,
                  iters=3, warmup=1, input_shape=[3, 256, 256], what='network forward')
     env = dict(torch='2.x', mmengine='0.10.7', mmcv='2.2.0', wildpose='0.1.0', cpu='Some CPU')
-    report = build_report(FAKE, model, speed, env, meta=dict(config='c.py'))
+    report = build_report(FAKE, UNITS, model, speed, env, meta=dict(config='c.py'))
     md_path, json_path = write_report(str(tmp_path), report)
     md = open(md_path).read()
     data = json.load(open(json_path))

@@ -18,6 +18,7 @@ from wildpose.registry import MODELS
 from wildpose.structures.skeleton import ROOT
 
 INPUT, HEATMAP = (64, 64), (16, 16)
+CODEC = dict(type='HeatmapDepthCodec', input_size=INPUT, heatmap_size=HEATMAP, sigma=1.0)
 
 #: a standing person, camera frame in mm (x right, y down, z forward), MPII order
 SKELETON_MM = np.array([
@@ -33,9 +34,9 @@ def _model(**overrides) -> torch.nn.Module:
         data_preprocessor=dict(type='ImgDataPreprocessor', mean=[128.] * 3, std=[64.] * 3),
         backbone=dict(type='HourglassNet', num_stacks=2, channels=16, num_blocks=1, depth=2),
         head_2d=dict(type='HeatmapHead', in_channels=16, num_stacks=2),
-        head_depth=dict(type='DepthRegressionHead', in_channels=16, in_size=HEATMAP,
-                        num_stages=2, blocks_per_stage=1),
-        loss_geo=dict(type='GeometricConstraintLoss', loss_weight=0.01))
+        head_depth=dict(type='DepthRegressionHead', in_channels=16, num_stages=2,
+                        blocks_per_stage=1),
+        codec=CODEC, loss_geo=dict(type='GeometricConstraintLoss', loss_weight=0.01))
     cfg.update(overrides)
     return MODELS.build(cfg)
 
@@ -61,11 +62,11 @@ def _sample(has_3d: bool, shift: float = 0.0, yaw: float = 0.3) -> dict:
     return info
 
 
-def _batch(samples: list[dict], train: bool = True) -> dict:
+def _batch(samples: list[dict], train: bool = True, codec: dict = CODEC) -> dict:
     steps = [dict(type='GetBBoxCenterScale', padding=1.25), dict(type='DepthFromPose3D'),
              dict(type='TopdownAffine', input_size=INPUT)]
     if train:
-        steps.append(dict(type='GenerateTargets', heatmap_size=HEATMAP, sigma=1.0))
+        steps.append(dict(type='GenerateTarget', encoder=codec))
     steps.append(dict(type='PackPoseInputs'))
     pipeline = Compose([dict(s) for s in steps])
     from wildpose.registry import TRANSFORMS  # noqa: F401  (registers the transforms)
@@ -115,13 +116,13 @@ def test_no_geometric_loss_when_disabled():
     assert set(model(**data, mode='loss')) == {'loss_2d', 'loss_depth'}
 
 
-@pytest.mark.parametrize('decode', ['argmax', 'soft_argmax'])
-def test_predict_with_perfect_maps_recovers_the_pose(decode, monkeypatch):
+@pytest.mark.parametrize('codec', [CODEC, dict(CODEC, type='IntegralDepthCodec', beta=10.0)])
+def test_predict_with_perfect_maps_recovers_the_pose(codec, monkeypatch):
     """Feed the ground-truth heatmaps and depths through the decoding: 2D comes back in
     image px and 3D, rescaled to the reference bone-length sum, matches the truth."""
-    model = _model(test_cfg=dict(decode=decode, soft_argmax_beta=10.0)).eval()
+    model = _model(codec=codec).eval()
     samples = [_sample(True, yaw=0.3), _sample(True, shift=4.0, yaw=-1.0)]
-    train_batch = _batch(samples)
+    train_batch = _batch(samples)  # the heatmap codec renders Gaussians
     gt_maps = torch.stack([ds.gt_heatmaps for ds in train_batch['data_samples']])
     gt_depth = torch.stack([ds.gt_depth for ds in train_batch['data_samples']])
     monkeypatch.setattr(model, '_forward', lambda inputs: ([gt_maps, gt_maps], gt_depth))
@@ -140,6 +141,21 @@ def test_predict_with_perfect_maps_recovers_the_pose(decode, monkeypatch):
     assert mpjpe(pred, gt).max() < 40.0  # mm, against a 4297 mm skeleton
 
 
+def test_integral_loss_reads_positions_and_trains_the_heatmaps():
+    """With the integral codec and loss, the 2D loss is computed from the soft-argmax of
+    the heatmaps against the encoded positions (no Gaussian heatmaps exist)."""
+    codec = dict(CODEC, type='IntegralDepthCodec', beta=1.0)
+    torch.manual_seed(0)
+    model = _model(codec=codec, loss_2d=dict(type='IntegralCoordinateLoss', beta=1.0))
+    batch = _batch([_sample(True), _sample(False, shift=3.0)], codec=codec)
+    assert 'gt_heatmaps' not in batch['data_samples'][0]
+    losses = model(**model.data_preprocessor(batch, training=True), mode='loss')
+    assert set(losses) == {'loss_2d', 'loss_depth', 'loss_geo'}
+    assert 0 < losses['loss_2d'].item() < 2 * 2  # L1 / heatmap width, per stack
+    losses['loss_2d'].backward()
+    assert model.head_2d.convs[0].weight.grad.abs().sum() > 0
+
+
 def test_flip_test_averages_a_symmetric_prediction(monkeypatch):
     model = _model(test_cfg=dict(flip_test=True)).eval()
     batch = _batch([_sample(True)], train=False)
@@ -152,8 +168,8 @@ def test_flip_test_averages_a_symmetric_prediction(monkeypatch):
 def test_bad_test_cfg_is_named():
     with pytest.raises(KeyError, match='flip_tset'):
         _model(test_cfg=dict(flip_tset=True))
-    with pytest.raises(ValueError, match='decode'):
-        _model(test_cfg=dict(decode='mean'))
+    with pytest.raises(KeyError, match='decode'):  # decoding belongs to the codec
+        _model(test_cfg=dict(decode='argmax'))
 
 
 def test_channels_last_gives_the_same_outputs():

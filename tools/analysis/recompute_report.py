@@ -19,9 +19,6 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-PER_JOINT_METRICS = ('MPJPEMetric', 'PCKMetric', 'PCKhMetric', 'PCK3DMetric')
-
-
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     from mmengine.config import DictAction
 
@@ -35,7 +32,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def evaluator_config(args: argparse.Namespace, meta: dict) -> list[dict]:
-    from wildpose.evaluation.offline import metric_configs
+    from wildpose.evaluation.evaluator_config import numeric_metric_configs, with_per_joint
 
     if args.config:
         from mmengine.config import Config
@@ -46,14 +43,10 @@ def evaluator_config(args: argparse.Namespace, meta: dict) -> list[dict]:
         cfg.merge_from_dict(args.cfg_options)
         if 'test_evaluator' not in cfg:
             raise KeyError(f"config {args.config} has no 'test_evaluator'")
-        metrics = metric_configs(cfg.test_evaluator)
-        for m in metrics:  # as tools/test.py does
-            if m['type'] in PER_JOINT_METRICS:
-                m.setdefault('per_joint', True)
-        return metrics
+        return with_per_joint(numeric_metric_configs(cfg.test_evaluator))  # as tools/test.py
     if 'test_evaluator' not in meta:
         raise KeyError(f"{args.dump}: the dump records no 'test_evaluator'; pass --config")
-    return metric_configs(meta['test_evaluator'])
+    return numeric_metric_configs(meta['test_evaluator'])
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -63,8 +56,11 @@ def main(argv: list[str] | None = None) -> dict:
     from wildpose.utils import register_all_modules
 
     register_all_modules()
+    from wildpose.evaluation.evaluator_config import metric_units
+
     samples, meta = load_dump(args.dump)
-    metrics = evaluate_samples(samples, evaluator_config(args, meta))
+    evaluated = evaluator_config(args, meta)
+    metrics = evaluate_samples(samples, evaluated)
     out_dir = args.out_dir or osp.join(osp.dirname(osp.abspath(args.dump)), 'recomputed')
     os.makedirs(out_dir, exist_ok=True)
     with open(osp.join(out_dir, 'metrics.json'), 'w') as f:
@@ -73,8 +69,8 @@ def main(argv: list[str] | None = None) -> dict:
                 if k not in ('test_evaluator', 'model', 'speed', 'environment')}
     run_meta['recomputed_from'] = osp.abspath(args.dump)
     run_meta['note'] = 'model, speed and environment are those of the original test run'
-    report = build_report(metrics, meta.get('model'), meta.get('speed'),
-                          meta.get('environment'), run_meta)
+    report = build_report(metrics, metric_units(evaluated), meta.get('model'),
+                          meta.get('speed'), meta.get('environment'), run_meta)
     md_path, json_path = write_report(out_dir, report)
     print(f'{len(samples)} samples; metrics.json, {osp.basename(md_path)} and '
           f'{osp.basename(json_path)} written to {out_dir}')

@@ -77,11 +77,16 @@ def check_types(cfg: Config) -> None:
             check(f'{split}_dataloader.dataset', ds, R.DATASETS)
             for step in _as_list(ds.get('pipeline')):
                 check(f'{split}_dataloader.dataset.pipeline', step, R.TRANSFORMS)
+    from ..evaluation.evaluator_config import metric_configs
     for name in ('val_evaluator', 'test_evaluator'):
         evaluator = cfg.get(name)
-        metrics = evaluator.get('metrics') if isinstance(evaluator, dict) and \
-            'metrics' in evaluator else evaluator
-        for metric in _as_list(metrics):
+        if evaluator is None:
+            continue
+        try:
+            metrics = metric_configs(evaluator)
+        except TypeError as err:
+            raise TypeError(f'{cfg.filename}: {name}: {err}') from None
+        for metric in metrics:
             check(name, metric, R.METRICS)
     for name, hook in (cfg.get('default_hooks') or {}).items():
         check(f'default_hooks.{name}', hook, R.HOOKS)

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from ..utils.arrays import to_numpy
+
 #: field -> kind; the first three are the model's predictions and always present
 DUMP_FIELDS: dict[str, str] = {
     'pred_keypoints': 'float',     # (J, 2) image px
@@ -25,6 +27,7 @@ DUMP_FIELDS: dict[str, str] = {
     'keypoints': 'float',          # (J, 2) ground truth, image px
     'keypoints_visible': 'float',  # (J,)
     'keypoints_3d': 'float',       # (J, 3) ground truth, camera frame, mm
+    'keypoints_3d_visible': 'float',  # (J,) joints with a 3D label (where a set has it)
     'bbox': 'float',               # (4,) x1 y1 x2 y2, image px
     'bbox_center': 'float',        # (2,) image px
     'bbox_scale': 'float',         # (2,) image px
@@ -43,11 +46,9 @@ _DTYPE = {'float': np.float64, 'int': np.int64, 'bool': bool, 'str': str}
 
 
 def _value(value: Any, kind: str) -> Any:
-    if hasattr(value, 'detach'):
-        value = value.detach().cpu().numpy()
     if kind == 'str':
         return str(value)
-    return np.asarray(value, dtype=_DTYPE[kind])
+    return to_numpy(value, _DTYPE[kind])
 
 
 def sample_fields(ds: dict) -> dict[str, Any]:

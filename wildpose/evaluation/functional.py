@@ -5,14 +5,14 @@ Masks are (N, J) booleans (True = the joint counts). Accuracies (PCK, PCKh, 3DPC
 are returned as fractions in [0, 1]; the registered metrics report them in percent.
 
 Two ways of averaging over a split with groups (Human3.6M actions, MPI-INF-3DHP scenes)
-appear in the literature; :func:`group_average` returns both, named explicitly:
-``mean_over_frames`` (every sample weighs the same) and ``mean_over_groups`` (the mean of
-the per-group means: every action weighs the same, Human3.6M's usual "Avg" column).
+appear in the literature: over frames (every sample weighs the same; :func:`grouped_means`
+gives it with the per-group means) and over groups (the unweighted mean of the per-group
+means: every action weighs the same, Human3.6M's usual "Avg" column).
 """
 from __future__ import annotations
 
-import warnings
-from typing import Sequence
+from collections import defaultdict
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -31,34 +31,6 @@ def root_align(pose: np.ndarray, root: int) -> np.ndarray:
     return pose - pose[:, root:root + 1]
 
 
-def procrustes_align(pred: np.ndarray, gt: np.ndarray) -> np.ndarray:
-    """Align ``pred`` to ``gt`` with the best similarity transform (scale, rotation, shift).
-
-    The rotation is a proper rotation (determinant +1): a reflection is never used, even
-    when it would fit better.
-
-    Args:
-        pred: (N, J, 3) predicted poses.
-        gt: (N, J, 3) ground-truth poses.
-
-    Returns:
-        (N, J, 3) aligned predictions.
-    """
-    mu_p = pred.mean(axis=1, keepdims=True)
-    mu_g = gt.mean(axis=1, keepdims=True)
-    p = pred - mu_p
-    g = gt - mu_g
-    cov = np.einsum('nji,njk->nik', p, g)  # (N, 3, 3) = P^T G
-    u, s, vt = np.linalg.svd(cov)
-    d = np.sign(np.linalg.det(np.einsum('nij,njk->nik', u, vt)))
-    fix = np.ones_like(s)
-    fix[:, -1] = d
-    rot = np.einsum('nij,nj,njk->nik', u, fix, vt)  # maps p onto g: p @ rot
-    var_p = (p ** 2).sum(axis=(1, 2))
-    scale = (s * fix).sum(axis=1) / np.maximum(var_p, 1e-12)
-    return scale[:, None, None] * np.einsum('nji,nik->njk', p, rot) + mu_g
-
-
 def mpjpe(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     """Per-sample mean per-joint position error (same units as the inputs).
 
@@ -74,11 +46,21 @@ def mpjpe(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray | None = None) -> n
         return np.where(count > 0, (err * mask).sum(axis=1) / count, np.nan)
 
 
-def procrustes_align_masked(pred: np.ndarray, gt: np.ndarray,
-                            mask: np.ndarray | None = None) -> np.ndarray:
-    """:func:`procrustes_align` per sample, fitted on the joints of ``mask`` only.
+def procrustes_align(pred: np.ndarray, gt: np.ndarray,
+                     mask: np.ndarray | None = None) -> np.ndarray:
+    """Align each prediction to its ground truth by the best similarity transform (scale,
+    rotation, shift), fitted on the joints of ``mask`` (all joints when None).
 
-    Joints outside the mask are moved by the same transform. (N, J, 3) -> (N, J, 3).
+    The rotation is proper (determinant +1): a reflection is never used, even when it
+    would fit better. Joints outside the mask are moved by the same transform; a sample
+    with fewer than 2 masked joints is returned unchanged.
+
+    Args:
+        pred, gt: (N, J, 3) poses.
+        mask: (N, J) joints to fit on.
+
+    Returns:
+        (N, J, 3) aligned predictions (float64).
     """
     mask = _mask(pred, mask)
     pred = np.asarray(pred, dtype=np.float64)
@@ -107,7 +89,7 @@ def joint_errors(pred: np.ndarray, gt: np.ndarray) -> np.ndarray:
 def pa_mpjpe(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     """Protocol 2: MPJPE after similarity Procrustes alignment (fitted on the joints that
     count), per sample (N,)."""
-    return mpjpe(procrustes_align_masked(pred, gt, mask), gt, mask)
+    return mpjpe(procrustes_align(pred, gt, mask), gt, mask)
 
 
 def pck(pred: np.ndarray, gt: np.ndarray, norm: np.ndarray, threshold: float,
@@ -232,28 +214,43 @@ def auc_3d(pred: np.ndarray, gt: np.ndarray, thresholds: np.ndarray = AUC_THRESH
 
 
 # --------------------------------------------------------------------- averaging
-def group_average(values: np.ndarray, groups: Sequence[str]
-                  ) -> tuple[dict[str, float], float, float]:
-    """Per-group means of a per-sample value, and the two overall averages.
+def group_indices(keys: Sequence[str]) -> dict[str, np.ndarray]:
+    """Indices of each distinct key, in first-seen order: ['a', 'b', 'a'] ->
+    {'a': [0, 2], 'b': [1]}."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        groups[str(key)].append(i)
+    return {k: np.asarray(v) for k, v in groups.items()}
+
+
+def nan_mean(values: np.ndarray) -> float:
+    """Mean of the non-NaN entries (NaN when there are none)."""
+    v = np.asarray(values, dtype=np.float64)
+    v = v[~np.isnan(v)]
+    return float(v.mean()) if v.size else float('nan')
+
+
+def grouped_means(values: dict[str, np.ndarray], keys: Sequence[str] | None,
+                  prefix: Callable[[str], str] = lambda g: f'{g}/') -> dict[str, float]:
+    """The one per-group averaging helper: the mean over all samples (over frames) of
+    each value array and, when ``keys`` are given, its mean per group.
 
     Args:
-        values: (N,) per-sample values (e.g. MPJPE in mm); NaN entries are ignored.
-        groups: N group names (e.g. the Human3.6M action of each sample).
+        values: metric name -> (N,) per-sample values (NaN entries are ignored).
+        keys: N group names, or None; samples whose key is '' count only overall.
+        prefix: the result key's prefix for a group (default ``'<group>/'``).
 
     Returns:
-        ``(per_group, mean_over_groups, mean_over_frames)``: the mean of each group (in
-        first-seen order), the unweighted mean of those group means, and the mean over
-        all samples.
+        ``{name: mean}`` and ``{prefix(group) + name: group mean}``.
     """
-    values = np.asarray(values, dtype=np.float64)
-    if len(groups) != values.shape[0]:
-        raise ValueError(f'{len(groups)} group names for {values.shape[0]} values')
-    per_group: dict[str, list[int]] = {}
-    for i, g in enumerate(groups):
-        per_group.setdefault(str(g), []).append(i)
-    with np.errstate(invalid='ignore'), warnings.catch_warnings():
-        warnings.simplefilter('ignore', RuntimeWarning)  # all-NaN group -> NaN
-        means = {g: float(np.nanmean(values[idx])) for g, idx in per_group.items()}
-        over_groups = float(np.nanmean(list(means.values()))) if means else float('nan')
-        over_frames = float(np.nanmean(values)) if values.size else float('nan')
-    return means, over_groups, over_frames
+    out = {name: nan_mean(v) for name, v in values.items()}
+    if keys is not None:
+        if len(keys) != len(next(iter(values.values()), [])):
+            raise ValueError(f'{len(keys)} group names for '
+                             f'{len(next(iter(values.values())))} values')
+        for group, idx in group_indices(keys).items():
+            if group == '':
+                continue
+            for name, v in values.items():
+                out[f'{prefix(group)}{name}'] = nan_mean(np.asarray(v)[idx])
+    return out

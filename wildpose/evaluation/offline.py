@@ -3,21 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-#: metric types that produce no numbers and are skipped offline
-_NOT_METRICS = ('PredictionCollector', 'DumpResults')
-
-
-def metric_configs(evaluator_cfg: Any) -> list[dict]:
-    """The list of metric configs in a ``test_evaluator`` config (a dict with
-    ``metrics``, one metric dict, or a list of them), without dump-only entries."""
-    cfg = evaluator_cfg
-    if isinstance(cfg, dict) and 'metrics' in cfg:
-        cfg = cfg['metrics']
-    cfgs = list(cfg) if isinstance(cfg, (list, tuple)) else [cfg]
-    for c in cfgs:
-        if not isinstance(c, dict) or 'type' not in c:
-            raise TypeError(f"each metric config must be a dict with a 'type', got {c!r}")
-    return [dict(c) for c in cfgs if c['type'] not in _NOT_METRICS]
+from .evaluator_config import numeric_metric_configs
 
 
 def evaluate_samples(samples: Sequence[dict], evaluator_cfg: Any,
@@ -30,7 +16,7 @@ def evaluate_samples(samples: Sequence[dict], evaluator_cfg: Any,
     from ..registry import METRICS
 
     metrics: dict[str, float] = {}
-    for cfg in metric_configs(evaluator_cfg):
+    for cfg in numeric_metric_configs(evaluator_cfg):
         metric = METRICS.build(cfg)
         for start in range(0, len(samples), batch_size):
             metric.process(None, list(samples[start:start + batch_size]))

@@ -33,16 +33,13 @@ AVERAGING_NOTE = (
     'PA-MPJPE after similarity Procrustes alignment without reflection (Protocol 2).')
 
 
-def metric_unit(metric: str) -> str:
-    """'mm' for position errors, '%' for accuracies, '' otherwise."""
+def metric_unit(metric: str, units: dict[str, str]) -> str:
+    """The unit of a result name (``mpjpe``, ``mpjpe_action_mean``) as the metrics
+    declared it (``units``: see ``evaluator_config.metric_units``); '' if undeclared."""
     base = metric
     for suffix in ('_action_mean', '_scene_mean'):
         base = base[:-len(suffix)] if base.endswith(suffix) else base
-    if base.endswith('mpjpe'):
-        return 'mm'
-    if 'pck' in base or base.endswith('auc'):
-        return '%'
-    return ''
+    return units.get(base, '')
 
 
 def _split_key(key: str) -> tuple[str, str | None, str]:
@@ -65,13 +62,14 @@ def _clean(value: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def metrics_to_tables(metrics: dict[str, float]) -> dict[str, dict]:
+def metrics_to_tables(metrics: dict[str, float], units: dict[str, str]) -> dict[str, dict]:
     """Group flat metric keys into tables ``{name: {columns, rows}}``.
 
     ``overall`` has rows ``[metric, value, unit]``; every other table has one row per
     split / action / scene / joint and one column per metric (None where missing).
     """
-    overall = [[k, _clean(v), metric_unit(k)] for k, v in metrics.items() if '/' not in k]
+    overall = [[k, _clean(v), metric_unit(k, units)] for k, v in metrics.items()
+               if '/' not in k]
     grouped: dict[str, dict[str, dict[str, float | None]]] = {}
     for key, value in metrics.items():
         table, row, metric = _split_key(key)
@@ -90,20 +88,27 @@ def metrics_to_tables(metrics: dict[str, float]) -> dict[str, dict]:
             order = {n: i for i, n in enumerate(JOINT_NAMES)}
             names.sort(key=lambda n: order.get(n, len(order)))
         tables[table] = dict(
-            columns=[table.split('/')[-1]] + [f'{m} ({metric_unit(m)})' if metric_unit(m)
-                                              else m for m in columns],
+            columns=[table.split('/')[-1]] + [
+                f'{m} ({metric_unit(m, units)})' if metric_unit(m, units) else m
+                for m in columns],
             rows=[[n] + [rows[n].get(m) for m in columns] for n in names])
     return tables
 
 
-def build_report(metrics: dict[str, float], model: dict | None = None,
-                 speed: dict | None = None, environment: dict | None = None,
-                 meta: dict | None = None) -> dict[str, Any]:
-    """The report as one JSON-safe dict (the source of both files)."""
+def build_report(metrics: dict[str, float], units: dict[str, str] | None = None,
+                 model: dict | None = None, speed: dict | None = None,
+                 environment: dict | None = None, meta: dict | None = None
+                 ) -> dict[str, Any]:
+    """The report as one JSON-safe dict (the source of both files).
+
+    ``units`` maps result names to units, as the metrics declare them
+    (:func:`wildpose.evaluation.evaluator_config.metric_units`).
+    """
     meta = dict(meta or {})
     meta.setdefault('date', dt.datetime.now().isoformat(timespec='seconds'))
-    return dict(meta=meta, metrics={k: _clean(v) for k, v in metrics.items()},
-                tables=metrics_to_tables(metrics), averaging=AVERAGING_NOTE,
+    units = dict(units or {})
+    return dict(meta=meta, metrics={k: _clean(v) for k, v in metrics.items()}, units=units,
+                tables=metrics_to_tables(metrics, units), averaging=AVERAGING_NOTE,
                 model=model or {}, speed=speed or {}, environment=environment or {})
 
 

@@ -10,6 +10,9 @@ input_size = (256, 256)    # network input, px (w, h)
 heatmap_size = (64, 64)    # heatmaps, px (w, h)
 sigma = 2.0                # heatmap Gaussian, heatmap px (the Lua original: 7x7, ~1.75)
 batch_size = 6             # the paper's batch; mixed batches are 3 Human3.6M + 3 MPII
+# the target convention, shared by GenerateTarget (encoding) and the model (decoding)
+codec = dict(type='HeatmapDepthCodec', input_size=input_size, heatmap_size=heatmap_size,
+             sigma=sigma)
 
 # Human3.6M: the original code did not augment these images (method.md).
 h36m_train_pipeline = [
@@ -17,7 +20,7 @@ h36m_train_pipeline = [
     dict(type='GetBBoxCenterScale', padding=1.25),
     dict(type='DepthFromPose3D'),
     dict(type='TopdownAffine', input_size=input_size),
-    dict(type='GenerateTargets', heatmap_size=heatmap_size, sigma=sigma),
+    dict(type='GenerateTarget', encoder=codec),
     dict(type='PackPoseInputs'),
 ]
 # MPII: scale 2^clip(N(0, .25), -.5, .5), rotation clip(N(0, 30), -60, 60) deg with
@@ -30,7 +33,7 @@ mpii_train_pipeline = [
     dict(type='RandomBBoxTransform', scale_factor=0.25, rotate_factor=30, rotate_prob=0.4),
     dict(type='TopdownAffine', input_size=input_size),
     dict(type='RandomChannelGain', low=0.6, high=1.4),
-    dict(type='GenerateTargets', heatmap_size=heatmap_size, sigma=sigma),
+    dict(type='GenerateTarget', encoder=codec),
     dict(type='PackPoseInputs'),
 ]
 test_pipeline = [

@@ -7,6 +7,9 @@ num_test = 500             # samples per test split
 input_size = (128, 128)    # network input, px (w, h)
 heatmap_size = (32, 32)    # heatmaps, px (w, h)
 batch_size = 16
+# the target convention, shared by GenerateTarget (encoding) and the model (decoding)
+codec = dict(type='HeatmapDepthCodec', input_size=input_size, heatmap_size=heatmap_size,
+             sigma=1.0)
 
 lab_pipeline = [
     dict(type='LoadImage'),
@@ -14,7 +17,7 @@ lab_pipeline = [
     dict(type='DepthFromPose3D'),
     dict(type='RandomFlip', prob=0.5),
     dict(type='TopdownAffine', input_size=input_size),
-    dict(type='GenerateTargets', heatmap_size=heatmap_size, sigma=1.0),
+    dict(type='GenerateTarget', encoder=codec),
     dict(type='PackPoseInputs'),
 ]
 wild_pipeline = [
@@ -25,7 +28,7 @@ wild_pipeline = [
     dict(type='RandomBBoxTransform', scale_factor=0.25, rotate_factor=30, rotate_prob=0.4),
     dict(type='TopdownAffine', input_size=input_size),
     dict(type='RandomChannelGain', low=0.6, high=1.4),
-    dict(type='GenerateTargets', heatmap_size=heatmap_size, sigma=1.0),
+    dict(type='GenerateTarget', encoder=codec),
     dict(type='PackPoseInputs'),
 ]
 test_pipeline = [

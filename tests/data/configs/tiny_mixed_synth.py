@@ -5,6 +5,8 @@ _base_ = ['../../../configs/weak3d/hg_mixed_synth.py']
 input_size = (64, 64)
 heatmap_size = (16, 16)
 batch_size = 4
+codec = dict(type='HeatmapDepthCodec', input_size=input_size, heatmap_size=heatmap_size,
+             sigma=1.0)
 synth = dict(type='SyntheticPoseDataset', data_root='data/cache/synthetic', seed=0,
              num_samples=8)
 
@@ -15,7 +17,7 @@ def _pipeline(train: bool) -> list:
         steps += [dict(type='DepthFromPose3D'), dict(type='RandomFlip', prob=0.5)]
     steps.append(dict(type='TopdownAffine', input_size=input_size))
     if train:
-        steps.append(dict(type='GenerateTargets', heatmap_size=heatmap_size, sigma=1.0))
+        steps.append(dict(type='GenerateTarget', encoder=codec))
     steps.append(dict(type='PackPoseInputs'))
     return steps
 
@@ -25,9 +27,10 @@ test_pipeline = _pipeline(False)
 del _pipeline
 
 model = dict(
+    codec=codec,
     backbone=dict(num_stacks=1, channels=16, num_blocks=1, depth=2),
     head_2d=dict(in_channels=16, num_stacks=1),
-    head_depth=dict(in_channels=16, in_size=heatmap_size, num_stages=2, blocks_per_stage=1),
+    head_depth=dict(in_channels=16, num_stages=2, blocks_per_stage=1),
 )
 train_dataloader = dict(
     batch_size=batch_size, num_workers=0, persistent_workers=False,

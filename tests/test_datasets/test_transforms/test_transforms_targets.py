@@ -1,11 +1,11 @@
-"""GenerateTargets, PackPoseInputs and a full pipeline built from config dicts."""
+"""GenerateTarget (through a codec), PackPoseInputs and a full pipeline from config dicts."""
 import cv2
 import numpy as np
 import pytest
 import torch
 from mmengine.dataset import Compose
 
-from wildpose.datasets.transforms import GenerateTargets, PackPoseInputs
+from wildpose.datasets.transforms import GenerateTarget, PackPoseInputs
 from wildpose.geometry.depth import normalise_depth
 from wildpose.geometry.heatmap import decode_argmax
 from wildpose.registry import TRANSFORMS
@@ -23,8 +23,13 @@ def _cropped(has_3d=True):
                 input_size=(128, 128), has_3d=has_3d)
 
 
-def test_generate_targets():
-    res = GenerateTargets(heatmap_size=(32, 32), sigma=1.0)(_cropped())
+def _codec(heatmap_size=(32, 32), sigma=1.0, input_size=(128, 128)):
+    return dict(type='HeatmapDepthCodec', input_size=input_size, heatmap_size=heatmap_size,
+                sigma=sigma)
+
+
+def test_generate_target():
+    res = GenerateTarget(encoder=_codec())(_cropped())
     assert res['heatmaps'].shape == (J, 32, 32)
     np.testing.assert_allclose(res['keypoints_hm'], res['transformed_keypoints'] / 4)
     np.testing.assert_allclose(res['depth_target'],
@@ -33,12 +38,24 @@ def test_generate_targets():
     np.testing.assert_array_equal(res['heatmap_weights'], res['keypoints_visible'])
     coords, _ = decode_argmax(res['heatmaps'][1:])
     assert np.abs(coords - res['keypoints_hm'][1:]).max() < 0.3
-    res2 = GenerateTargets(heatmap_size=(32, 32))(_cropped(has_3d=False))
+    res2 = GenerateTarget(encoder=_codec())(_cropped(has_3d=False))
     np.testing.assert_array_equal(res2['depth_weights'], np.zeros(J))
 
 
+def test_generate_target_refuses_a_crop_of_another_size():
+    with pytest.raises(ValueError, match=r'input_size=\(64, 64\)'):
+        GenerateTarget(encoder=_codec(input_size=(64, 64)))(_cropped())
+
+
+def test_generate_target_with_the_integral_codec_renders_no_heatmaps():
+    res = GenerateTarget(encoder=dict(type='IntegralDepthCodec', input_size=(128, 128),
+                                      heatmap_size=(32, 32), beta=2.0))(_cropped())
+    assert 'heatmaps' not in res
+    np.testing.assert_allclose(res['keypoints_hm'], res['transformed_keypoints'] / 4)
+
+
 def test_pack_pose_inputs_types():
-    res = GenerateTargets(heatmap_size=(32, 32))(_cropped())
+    res = GenerateTarget(encoder=_codec())(_cropped())
     res.update(img=np.random.default_rng(0).integers(0, 255, (128, 128, 3), dtype=np.uint8),
                img_path='a.png', sample_idx=3, domain='lab', bbox_rotation=0.0,
                unrelated='dropped')
@@ -50,7 +67,8 @@ def test_pack_pose_inputs_types():
     ds = out['data_samples']
     assert isinstance(ds, PoseDataSample)
     for field, shape in [('gt_heatmaps', (J, 32, 32)), ('gt_heatmap_weights', (J,)),
-                         ('gt_keypoints_hm', (J, 2)), ('gt_keypoints_visible', (J,)),
+                         ('gt_keypoints_hm', (J, 2)), ('gt_keypoint_weights', (J,)),
+                         ('gt_keypoints_visible', (J,)),
                          ('gt_depth', (J,)), ('gt_depth_weights', (J,))]:
         value = getattr(ds, field)
         assert isinstance(value, torch.Tensor) and value.dtype == torch.float32
@@ -90,7 +108,7 @@ def _pipeline(input_size, heatmap_size):
         dict(type='RandomBBoxTransform', scale_factor=0.25, rotate_factor=30, rotate_prob=1.0),
         dict(type='TopdownAffine', input_size=input_size),
         dict(type='RandomChannelGain', low=0.6, high=1.4),
-        dict(type='GenerateTargets', heatmap_size=heatmap_size, sigma=1.0),
+        dict(type='GenerateTarget', encoder=_codec(heatmap_size, 1.0, input_size)),
         dict(type='PackPoseInputs'),
     ]])
 

@@ -9,11 +9,11 @@ from .depth import DepthFromPose3D
 from .flip import RandomFlip, flip_results
 from .formatting import PackPoseInputs
 from .loading import ImageLoadError, LoadImage
-from .targets import GenerateTargets
+from .targets import GenerateTarget
 from .topdown_affine import TopdownAffine
 
 __all__ = [
     'LoadImage', 'ImageLoadError', 'GetBBoxCenterScale', 'DepthFromPose3D', 'RandomFlip',
     'flip_results', 'RandomBBoxTransform', 'TopdownAffine', 'RandomChannelGain',
-    'GenerateTargets', 'PackPoseInputs',
+    'GenerateTarget', 'PackPoseInputs',
 ]

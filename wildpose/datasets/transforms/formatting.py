@@ -16,6 +16,7 @@ FIELD_MAP: dict[str, str] = {
     'heatmaps': 'gt_heatmaps',
     'heatmap_weights': 'gt_heatmap_weights',
     'keypoints_hm': 'gt_keypoints_hm',
+    'keypoint_weights': 'gt_keypoint_weights',
     'keypoints_visible': 'gt_keypoints_visible',
     'depth_target': 'gt_depth',
     'depth_weights': 'gt_depth_weights',
@@ -25,7 +26,7 @@ DEFAULT_META_KEYS: tuple[str, ...] = (
     'img_path', 'img_id', 'sample_idx', 'domain', 'has_3d', 'action', 'subject', 'camera',
     'scene', 'head_size', 'flip', 'bbox_center', 'bbox_scale', 'bbox_rotation',
     'input_size', 'input_center', 'input_scale', 'heatmap_size', 'flip_indices',
-    'keypoints', 'keypoints_visible', 'keypoints_3d')
+    'keypoints', 'keypoints_visible', 'keypoints_3d', 'keypoints_3d_visible')
 
 
 @TRANSFORMS.register_module()

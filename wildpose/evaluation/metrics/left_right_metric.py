@@ -4,16 +4,16 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import numpy as np
-from mmengine.evaluator import BaseMetric
 
 from ...registry import METRICS
 from ...structures.skeleton import FLIP_PAIRS
-from ..functional import left_right_confusion
-from .grouping import group_indices, optional_str, require, to_numpy
+from ..functional import group_indices, left_right_confusion
+from .base import WildposeMetric
+from .fields import optional_str, require, to_numpy
 
 
 @METRICS.register_module()
-class LeftRightMetric(BaseMetric):
+class LeftRightMetric(WildposeMetric):
     """Share of visible limb joints predicted nearer the other side's ground truth.
 
     Reads ``pred_keypoints`` (J, 2) and ``keypoints`` (J, 2), image px, and
@@ -30,7 +30,7 @@ class LeftRightMetric(BaseMetric):
         flip_pairs: (left, right) joint pairs; default the 16-joint skeleton's.
     """
 
-    default_prefix = ''
+    units = {'lr_confusion': '%'}
 
     def __init__(self, group_by: str | None = 'domain',
                  flip_pairs: Sequence[Sequence[int]] | None = None,

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ...registry import METRICS
 from ...structures.skeleton import JOINT_NAMES, ROOT
-from ..functional import group_average, joint_errors, procrustes_align_masked
-from .grouping import grouped_means, optional_str
+from ..functional import grouped_means, joint_errors, mpjpe, nan_mean, procrustes_align
+from .fields import optional_str
 from .pose3d_base import Pose3DMetricBase
 
 
@@ -38,7 +40,8 @@ class MPJPEMetric(Pose3DMetricBase):
         root: joint aligned before Protocol 1 (pelvis).
     """
 
-    default_prefix = ''
+    units = {'mpjpe': 'mm', 'pa_mpjpe': 'mm'}
+    supports_per_joint = True
 
     def __init__(self, group_by: str | None = 'domain', per_action: bool = False,
                  per_joint: bool = False, root: int = ROOT, collect_device: str = 'cpu',
@@ -56,21 +59,24 @@ class MPJPEMetric(Pose3DMetricBase):
         kept = self._kept_results(results)
         if not kept:
             return {}
-        pred, gt = self._root_aligned(kept)
-        errors = {'mpjpe': joint_errors(pred, gt),
-                  'pa_mpjpe': joint_errors(procrustes_align_masked(pred, gt), gt)}
-        values = {name: e.mean(axis=1) for name, e in errors.items()}  # (N,) per frame
+        pred, gt, mask = self._root_aligned(kept)
+        aligned = {'mpjpe': pred, 'pa_mpjpe': procrustes_align(pred, gt, mask)}
+        # (N,) per frame, through the functional definitions (masked joints left out)
+        values = {name: mpjpe(p, gt, mask) for name, p in aligned.items()}
         keys = [r['group'] for r in kept] if self.group_by else None
         metrics = grouped_means(values, keys)
         if self.per_action:
             actions = [r['action'] for r in kept]
-            for name, v in values.items():
-                per_action, over_actions, _ = group_average(v, actions)
-                metrics.update({f'action/{a}/{name}': m for a, m in per_action.items()})
-                metrics[f'{name}_action_mean'] = over_actions
+            per_action = grouped_means(values, actions, prefix=lambda a: f'action/{a}/')
+            for name in values:
+                means = [v for k, v in per_action.items()
+                         if k.startswith('action/') and k.endswith(f'/{name}')]
+                metrics[f'{name}_action_mean'] = nan_mean(np.asarray(means))
+            metrics.update({k: v for k, v in per_action.items() if k.startswith('action/')})
         if self.per_joint:
-            for name, e in errors.items():
+            for name, p in aligned.items():
+                e = np.where(mask, joint_errors(p, gt), np.nan)
                 for j, joint in enumerate(JOINT_NAMES[:e.shape[1]]):
                     if not (name == 'mpjpe' and j == self.root):  # 0 by construction
-                        metrics[f'joint/{joint}/{name}'] = float(e[:, j].mean())
+                        metrics[f'joint/{joint}/{name}'] = nan_mean(e[:, j])
         return metrics

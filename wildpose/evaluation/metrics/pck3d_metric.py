@@ -7,9 +7,9 @@ import numpy as np
 
 from ...registry import METRICS
 from ...structures.skeleton import JOINT_NAMES, ROOT
-from ..functional import AUC_THRESHOLDS_MM, auc_3d, pck_3d
+from ..functional import AUC_THRESHOLDS_MM, auc_3d, group_indices, pck_3d
 from ..joint_sets import MPI_INF_3DHP_JOINTS
-from .grouping import group_indices, optional_str
+from .fields import optional_str
 from .pose3d_base import Pose3DMetricBase
 
 
@@ -33,7 +33,8 @@ class PCK3DMetric(Pose3DMetricBase):
     - ``<group>/3dpck`` ... per value of ``group_by`` when given.
     """
 
-    default_prefix = ''
+    units = {'3dpck': '%', '3dpck_auc': '%'}
+    supports_per_joint = True
 
     def __init__(self, threshold: float = 150.0,
                  auc_thresholds: Sequence[float] = tuple(AUC_THRESHOLDS_MM),
@@ -52,22 +53,23 @@ class PCK3DMetric(Pose3DMetricBase):
     def _extra_fields(self, ds: dict) -> dict[str, Any]:
         return dict(scene=optional_str(ds, self.scene_key))
 
-    def _scores(self, pred: np.ndarray, gt: np.ndarray) -> tuple[float, float]:
-        return (100.0 * pck_3d(pred, gt, self.threshold)[1],
-                100.0 * auc_3d(pred, gt, self.auc_thresholds))
+    def _scores(self, pred: np.ndarray, gt: np.ndarray, mask: np.ndarray
+                ) -> tuple[float, float]:
+        return (100.0 * pck_3d(pred, gt, self.threshold, mask)[1],
+                100.0 * auc_3d(pred, gt, self.auc_thresholds, mask))
 
     def compute_metrics(self, results: list) -> dict[str, float]:
         kept = self._kept_results(results)
         if not kept:
             return {}
-        pred, gt = (a[:, self.joints] for a in self._root_aligned(kept))
+        pred, gt, mask = (a[:, self.joints] for a in self._root_aligned(kept))
         metrics: dict[str, float] = {}
-        metrics['3dpck'], metrics['3dpck_auc'] = self._scores(pred, gt)
+        metrics['3dpck'], metrics['3dpck_auc'] = self._scores(pred, gt, mask)
         scenes = [(s, idx) for s, idx in group_indices([r['scene'] for r in kept]).items()
                   if s]
         for scene, idx in scenes:
             metrics[f'scene/{scene}/3dpck'], metrics[f'scene/{scene}/3dpck_auc'] = \
-                self._scores(pred[idx], gt[idx])
+                self._scores(pred[idx], gt[idx], mask[idx])
         if scenes:
             for name in ('3dpck', '3dpck_auc'):
                 metrics[f'{name}_scene_mean'] = float(np.mean(
@@ -76,8 +78,8 @@ class PCK3DMetric(Pose3DMetricBase):
             for group, idx in group_indices([r['group'] for r in kept]).items():
                 if group:
                     metrics[f'{group}/3dpck'], metrics[f'{group}/3dpck_auc'] = \
-                        self._scores(pred[idx], gt[idx])
-        per_joint = pck_3d(pred, gt, self.threshold)[0]
+                        self._scores(pred[idx], gt[idx], mask[idx])
+        per_joint = pck_3d(pred, gt, self.threshold, mask)[0]
         for k, j in enumerate(self.joints if self.per_joint else ()):
             metrics[f'joint/{JOINT_NAMES[j]}/3dpck'] = 100.0 * float(per_joint[k])
         return metrics

@@ -4,16 +4,16 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import numpy as np
-from mmengine.evaluator import BaseMetric
 
 from ...registry import METRICS
 from ...structures.skeleton import JOINT_NAMES
-from ..functional import pck
-from .grouping import group_indices, optional_str, require, to_numpy
+from ..functional import group_indices, pck
+from .base import WildposeMetric
+from .fields import optional_str, require, to_numpy
 
 
 @METRICS.register_module()
-class PCKMetric(BaseMetric):
+class PCKMetric(WildposeMetric):
     """Percentage of correct 2D keypoints, distance <= ``threshold`` x box size.
 
     Reads ``pred_keypoints`` (J, 2) and the ground truth ``keypoints`` (J, 2), both in
@@ -24,7 +24,8 @@ class PCKMetric(BaseMetric):
     name>/pck``.
     """
 
-    default_prefix = ''
+    units = {'pck': '%'}
+    supports_per_joint = True
 
     def __init__(self, threshold: float = 0.05, group_by: str | None = 'domain',
                  per_joint: bool = False, collect_device: str = 'cpu',

@@ -4,18 +4,18 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import numpy as np
-from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
 from ...registry import METRICS
 from ...structures.skeleton import JOINT_NAMES
-from ..functional import pckh
+from ..functional import group_indices, pckh
 from ..joint_sets import MPII_PCKH_JOINTS
-from .grouping import group_indices, optional_str, require, to_numpy
+from .base import WildposeMetric
+from .fields import optional_str, require, to_numpy
 
 
 @METRICS.register_module()
-class PCKhMetric(BaseMetric):
+class PCKhMetric(WildposeMetric):
     """PCKh@``threshold``: a joint is correct within ``threshold`` x the head size.
 
     Reads ``pred_keypoints`` (J, 2) and ``keypoints`` (J, 2) in image px,
@@ -30,7 +30,8 @@ class PCKhMetric(BaseMetric):
     ``group_by``, ``<group>/pckh``.
     """
 
-    default_prefix = ''
+    units = {'pckh': '%'}
+    supports_per_joint = True
 
     def __init__(self, threshold: float = 0.5, head_size_key: str = 'head_size',
                  joints: Sequence[int] = MPII_PCKH_JOINTS, group_by: str | None = None,

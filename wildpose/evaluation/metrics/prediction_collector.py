@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from mmengine.evaluator import BaseMetric
-
 from ...registry import METRICS
 from ..dump import sample_fields, save_dump
+from .base import WildposeMetric
 
 
 @METRICS.register_module()
-class PredictionCollector(BaseMetric):
+class PredictionCollector(WildposeMetric):
     """Collects the fields of :data:`wildpose.evaluation.dump.DUMP_FIELDS`; no metric.
 
     After evaluation ``self.samples`` holds one dict of numpy arrays / python scalars per
@@ -18,7 +17,7 @@ class PredictionCollector(BaseMetric):
     as an ``.npz`` dump (see :mod:`wildpose.evaluation.dump`).
     """
 
-    default_prefix = ''
+    produces_numbers = False
 
     def __init__(self, out_file: str | None = None, collect_device: str = 'cpu',
                  prefix: str | None = None) -> None:

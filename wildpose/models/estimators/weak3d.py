@@ -13,21 +13,15 @@ import torch
 from mmengine.model import BaseModel
 from torch import Tensor
 
-from ... import ops
+from ...codecs import build_codec
 from ...geometry.affine import get_warp_matrix, transform_points
-from ...geometry.depth import denormalise_depth, normalise_depth
-from ...geometry.heatmap import decode_argmax_torch
-from ...geometry.skeleton3d import pose_to_metric
+from ...geometry.depth import normalise_depth
 from ...registry import MODELS
 from ...structures import PoseDataSample
-from ...structures.skeleton import H36M_BONE_LENGTH_SUM_MM, ROOT, flip_indices
+from ...structures.skeleton import flip_indices
 
 DEFAULT_TEST_CFG: dict[str, Any] = dict(
     flip_test=False,        # average with the prediction on the mirrored crop
-    decode='argmax',        # 'argmax' (with sub-pixel shift) or 'soft_argmax'
-    soft_argmax_beta=1.0,   # inverse temperature for 'soft_argmax'
-    bone_length_sum_mm=H36M_BONE_LENGTH_SUM_MM,
-    thorax_midpoint=False,  # True for Human3.6M (its spine stands in for our thorax)
 )
 
 
@@ -36,7 +30,7 @@ def _stack(data_samples: list[PoseDataSample], field: str) -> Tensor:
         return torch.stack([getattr(ds, field) for ds in data_samples])
     except AttributeError as err:
         raise KeyError(f"training samples lack '{field}': does the train pipeline end with "
-                       'GenerateTargets and PackPoseInputs?') from err
+                       'GenerateTarget (with the model\'s codec) and PackPoseInputs?') from err
 
 
 @MODELS.register_module()
@@ -47,25 +41,30 @@ class Weak3DPoseEstimator(BaseModel):
         backbone: config of the backbone (e.g. ``HourglassNet``); its ``forward(x, fn)``
             calls ``fn(i, features_i)`` for the stack-i heatmaps.
         head_2d: config of the heatmap head (``HeatmapHead``).
-        head_depth: config of the depth head (``DepthRegressionHead``).
+        head_depth: config of the depth head (``DepthRegressionHead``); its ``in_size``
+            defaults to the codec's heatmap size.
         loss_2d: heatmap loss, applied to every stack's heatmaps and summed.
         loss_depth: depth loss on samples with 3D labels.
         loss_geo: geometric constraint on 2D-only samples (``None`` disables it).
+        codec: the target convention (e.g. ``HeatmapDepthCodec``), the same config as the
+            pipeline's ``GenerateTarget(encoder=codec)``; predictions are decoded with it.
         data_preprocessor: e.g. ``ImgDataPreprocessor`` with mean/std and bgr_to_rgb.
-        test_cfg: decoding options, see ``DEFAULT_TEST_CFG``.
+        test_cfg: test-time options, see ``DEFAULT_TEST_CFG``.
         channels_last: keep weights and activations in the channels-last memory layout
             (NHWC), which PyTorch's CPU convolutions run faster; results are the same.
     """
 
-    def __init__(self, backbone: dict, head_2d: dict, head_depth: dict,
+    def __init__(self, backbone: dict, head_2d: dict, head_depth: dict, codec: dict,
                  loss_2d: dict | None = None, loss_depth: dict | None = None,
                  loss_geo: dict | None = None, data_preprocessor: dict | None = None,
                  test_cfg: dict | None = None, init_cfg: dict | None = None,
                  channels_last: bool = False) -> None:
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.codec = build_codec(codec)
         self.backbone = MODELS.build(backbone)
         self.head_2d = MODELS.build(head_2d)
-        self.head_depth = MODELS.build(head_depth)
+        # the depth head reads the merged features at the heatmaps' size (w, h)
+        self.head_depth = MODELS.build({'in_size': self.codec.heatmap_size, **head_depth})
         self.loss_2d = MODELS.build(loss_2d or dict(type='KeypointMSELoss'))
         self.loss_depth = MODELS.build(loss_depth or dict(type='DepthL2Loss'))
         self.loss_geo = MODELS.build(loss_geo) if loss_geo else None
@@ -74,9 +73,6 @@ class Weak3DPoseEstimator(BaseModel):
             raise KeyError(f'unknown test_cfg keys {sorted(unknown)}; '
                            f'known: {sorted(DEFAULT_TEST_CFG)}')
         self.test_cfg = {**DEFAULT_TEST_CFG, **(test_cfg or {})}
-        if self.test_cfg['decode'] not in ('argmax', 'soft_argmax'):
-            raise ValueError("test_cfg.decode must be 'argmax' or 'soft_argmax', got "
-                             f"{self.test_cfg['decode']!r}")
         self.channels_last = channels_last
         #: autocast dtype for inference (set by wildpose.models.fast_inference); training
         #: precision belongs to the optim wrapper (AutocastOptimWrapper, AmpOptimWrapper)
@@ -140,42 +136,31 @@ class Weak3DPoseEstimator(BaseModel):
 
     # ------------------------------------------------------------------ inference
     @torch.no_grad()
-    def _predict_maps(self, inputs: Tensor) -> tuple[Tensor, Tensor]:
-        """Last-stack heatmaps (B, J, h, w) and depths (B, J), flip-averaged if asked."""
+    def _predict_maps(self, inputs: Tensor, perm: list[int]) -> tuple[Tensor, Tensor]:
+        """Last-stack heatmaps (B, J, h, w) and depths (B, J), flip-averaged if asked
+        (``perm``: the left/right permutation of the joints)."""
         heatmaps, depth = self._network_outputs(inputs)
         hm = heatmaps[-1]
         if self.test_cfg['flip_test']:
-            perm = flip_indices()
             f_heatmaps, f_depth = self._network_outputs(inputs.flip(-1))
             hm = 0.5 * (hm + f_heatmaps[-1].flip(-1)[:, perm])
             depth = 0.5 * (depth + f_depth[:, perm])
         return hm, depth
 
-    def _decode(self, heatmaps: Tensor) -> tuple[Tensor, Tensor]:
-        if self.test_cfg['decode'] == 'soft_argmax':
-            return ops.soft_argmax(heatmaps, beta=self.test_cfg['soft_argmax_beta'],
-                                   return_confidence=True)
-        return decode_argmax_torch(heatmaps)
-
     def predict(self, inputs: Tensor, data_samples: list[PoseDataSample]
                 ) -> list[PoseDataSample]:
         """Decode 2D joints (image px) and root-relative 3D joints (mm) for each sample."""
-        heatmaps, depth = self._predict_maps(inputs)
-        coords_hm, scores = self._decode(heatmaps)
-        h_hm, w_hm = heatmaps.shape[-2:]
-        z_hm = denormalise_depth(depth, w_hm)
-        pose_hm = torch.cat([coords_hm, z_hm[..., None]], dim=-1).double()
-        pose_mm = pose_to_metric(pose_hm, self.test_cfg['bone_length_sum_mm'], ROOT,
-                                 self.test_cfg['thorax_midpoint'])
-        coords_hm = coords_hm.double().cpu().numpy()
+        perm = list(data_samples[0].metainfo.get('flip_indices', flip_indices()))
+        decoded = self.codec.decode(*self._predict_maps(inputs, perm))
+        coords_in = decoded.keypoints.cpu().numpy()
+        pose_mm = decoded.keypoints_3d.float().cpu().numpy()
+        scores = decoded.scores.float().cpu().numpy()
         for i, ds in enumerate(data_samples):
-            in_w, in_h = ds.metainfo['input_size']
-            coords_in = coords_hm[i] * np.array([in_w / w_hm, in_h / h_hm])
             inv = get_warp_matrix(np.asarray(ds.metainfo['input_center']),
                                   np.asarray(ds.metainfo['input_scale']),
                                   float(ds.metainfo.get('bbox_rotation', 0.0)),
-                                  (in_w, in_h), inv=True)
-            ds.pred_keypoints = transform_points(coords_in, inv).astype(np.float32)
-            ds.pred_scores = scores[i].float().cpu().numpy()
-            ds.pred_keypoints_3d = pose_mm[i].float().cpu().numpy()
+                                  tuple(ds.metainfo['input_size']), inv=True)
+            ds.pred_keypoints = transform_points(coords_in[i], inv).astype(np.float32)
+            ds.pred_scores = scores[i]
+            ds.pred_keypoints_3d = pose_mm[i]
         return data_samples

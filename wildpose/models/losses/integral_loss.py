@@ -31,7 +31,7 @@ class IntegralCoordinateLoss(nn.Module):
 
     #: the data-sample fields this loss reads: target positions (J, 2) heatmap px and
     #: their weights (J,) (see ``Weak3DPoseEstimator.loss``)
-    target_fields: ClassVar[tuple[str, str]] = ('gt_keypoints_hm', 'gt_keypoints_visible')
+    target_fields: ClassVar[tuple[str, str]] = ('gt_keypoints_hm', 'gt_keypoint_weights')
 
     def __init__(self, beta: float = 1.0, loss_weight: float = 1.0) -> None:
         super().__init__()
