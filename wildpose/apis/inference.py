@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import os.path as osp
+import warnings
 from typing import Any, Sequence
 
 import numpy as np
@@ -47,24 +48,27 @@ def init_model(config: Any, checkpoint: str | None = None, device: str = 'cpu',
 
     The checkpoint is read weights-only; a file that does not fit the model (missing
     weights, other shapes) raises :class:`wildpose.engine.checkpoint.CheckpointError`
-    naming the file. Without a checkpoint the weights stay as initialised. The config is
+    naming the file, unless the config's ``load_from_may_differ`` lists the prefixes of
+    the weights that may differ (as for ``tools/train.py`` and ``tools/test.py``). Without a checkpoint the weights stay as initialised. The config is
     kept as ``model.cfg`` (``inference_topdown`` takes its test pipeline from it).
 
     Args:
         cfg_options: overrides merged into the config, e.g.
             ``{'model.test_cfg.flip_test': True}``.
     """
-    from ..engine.checkpoint import check_checkpoint, load_state_dict
+    from ..engine.checkpoint import load_into, load_state_dict
     from ..registry import MODELS
     from ..utils import register_all_modules
 
     register_all_modules()
     cfg = _load_config(config, cfg_options)
     model = MODELS.build(cfg.model)
-    if checkpoint is not None:
-        state = load_state_dict(checkpoint)
-        check_checkpoint(checkpoint, model)
-        model.load_state_dict(state, strict=False)  # every model weight checked present
+    if checkpoint is not None:  # the policy of tools/train.py and tools/test.py
+        may_differ = tuple(cfg.get('load_from_may_differ') or ())
+        kept = load_into(model, checkpoint, load_state_dict(checkpoint), may_differ)
+        if kept:
+            warnings.warn(f'{len(kept)} weights under {list(may_differ)} keep their initial '
+                          f'values (absent from {checkpoint} or of another shape)')
     model.cfg = cfg
     return model.to(device).eval()
 
