@@ -19,10 +19,13 @@ class AnnotationError(ValueError):
 
 
 def require_file(path: str, what: str = 'annotation file') -> str:
-    """Return ``path`` if it is a file, else raise ``FileNotFoundError`` naming it."""
+    """Return ``path`` if it is a file, else raise ``FileNotFoundError`` naming it; a file
+    with a conversion record must still match it (:mod:`.provenance`)."""
     if not path or not osp.isfile(path):
         raise FileNotFoundError(f'{what} not found: {path} (see docs/datasets.md for where '
                                 'to get it and the folder layout wildpose expects)')
+    from .provenance import verify_provenance  # a converted file must be as written
+    verify_provenance(path)
     return path
 
 
