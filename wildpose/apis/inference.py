@@ -49,8 +49,9 @@ def init_model(config: Any, checkpoint: str | None = None, device: str = 'cpu',
     The checkpoint is read weights-only; a file that does not fit the model (missing
     weights, other shapes) raises :class:`wildpose.engine.checkpoint.CheckpointError`
     naming the file, unless the config's ``load_from_may_differ`` lists the prefixes of
-    the weights that may differ (as for ``tools/train.py`` and ``tools/test.py``). Without a checkpoint the weights stay as initialised. The config is
-    kept as ``model.cfg`` (``inference_topdown`` takes its test pipeline from it).
+    the weights that may differ (as for ``tools/train.py`` and ``tools/test.py``).
+    Without a checkpoint the weights stay as initialised. The config is kept as
+    ``model.cfg`` (``inference_topdown`` takes its test pipeline from it).
 
     Args:
         cfg_options: overrides merged into the config, e.g.
