@@ -21,7 +21,6 @@ frames, maps the joints onto wildpose's 16 and builds the ``data_info`` dicts of
 from __future__ import annotations
 
 import os.path as osp
-import pickle
 from typing import Any, Hashable, Sequence
 
 import numpy as np
@@ -31,8 +30,8 @@ from ..geometry.camera import project_points
 from ..structures.skeleton import BONES, FLIP_PAIRS, JOINT_NAMES, NUM_JOINTS, flip_indices
 from .joint_mappings import swap_left_right, to_wildpose
 from .loading_checks import (AnnotationError, bbox_from_center_scale, check_metres,
-                             check_same_length, check_shape, drop_missing_images, load_npz,
-                             require_file)
+                             check_same_length, check_shape, drop_missing_images,
+                             load_data_pickle, load_npz, require_file)
 from .sample_checks import SampleChecksMixin
 
 NPZ_FIELDS = ('imgname', 'center', 'scale', 'part', 'S')
@@ -151,11 +150,7 @@ class Pose3DNpzDataset(SampleChecksMixin, BaseDataset):
         if not osp.isabs(path) and self.data_root:
             path = osp.join(self.data_root, path)
         require_file(path, 'camera file')
-        try:
-            with open(path, 'rb') as f:
-                cameras = pickle.load(f)
-        except Exception as err:
-            raise AnnotationError(f'{path}: cannot be unpickled: {err}') from err
+        cameras = load_data_pickle(path)  # runs nothing from the file
         if not isinstance(cameras, dict):
             raise AnnotationError(f'{path}: expected a dict keyed by camera, got '
                                   f'{type(cameras).__name__}')
