@@ -7,7 +7,9 @@ For each image (a file, or every image of a folder) it writes ``<out-dir>/<name>
 the image with the predicted 2D skeleton (person's left blue, right red, centre green)
 beside a 3D view of the root-relative 3D joints on fixed axes in mm; and
 ``<out-dir>/<name>.json``: joint names, 2D joints (image px), scores and 3D joints (mm).
-Without ``--bbox`` the whole image is taken as the person box. Works on CPU.
+Without ``--bbox`` the whole image is taken as the person box. Works on CPU. An image
+that cannot be read or processed is reported and skipped; the others are written, and
+the tool exits with status 2 naming each failure.
 """
 from __future__ import annotations
 
@@ -76,10 +78,15 @@ def main(argv: list[str] | None = None) -> list[str]:
         options['model.test_cfg.flip_test'] = True
     model = init_model(args.config, args.checkpoint, device=args.device, cfg_options=options)
     os.makedirs(args.out_dir, exist_ok=True)
-    written, used = [], set()
+    written, used, failed = [], set(), []
     for path in images:
-        img = LoadImage.read(path)
-        result = inference_topdown(model, img, bbox=args.bbox)
+        try:
+            img = LoadImage.read(path)
+            result = inference_topdown(model, img, bbox=args.bbox)
+        except (OSError, ValueError) as err:  # one bad image: report it, go on
+            failed.append(f'{path} ({err})')
+            print(f'{path}: skipped: {err}', file=sys.stderr)
+            continue
         rgb = render_side_by_side(img, result.pred_keypoints, result.pred_keypoints_3d,
                                   result.pred_scores, min_height=args.min_height,
                                   radius_mm=args.radius_mm)
@@ -92,6 +99,9 @@ def main(argv: list[str] | None = None) -> list[str]:
             json.dump(record, f, indent=1)
         print(f'{path} -> {png}')
         written.append(png)
+    if failed:
+        raise ValueError(f'{len(failed)} of {len(images)} images failed (the other '
+                         f'{len(written)} are written): ' + '; '.join(failed))
     return written
 
 

@@ -133,16 +133,14 @@ def describe_run(runner, cfg, args: argparse.Namespace) -> dict:
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     from mmengine.dist import is_main_process
-    from mmengine.runner import Runner
 
-    from wildpose.engine.checkpoint import check_checkpoint
+    from wildpose.engine.runner import WildposeRunner
     from wildpose.utils import allow_mmengine_checkpoints, register_all_modules
 
     register_all_modules()
     allow_mmengine_checkpoints()
     cfg = build_config(args)
-    runner = Runner.from_cfg(cfg)
-    check_checkpoint(args.checkpoint, runner.model)
+    runner = WildposeRunner.from_cfg(cfg)
     metrics = runner.test()
     metrics = {k: float(v) for k, v in metrics.items()}
     if not is_main_process():

@@ -55,14 +55,14 @@ def build_config(args: argparse.Namespace):
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    from mmengine.runner import Runner
 
+    from wildpose.engine.runner import WildposeRunner
     from wildpose.utils import allow_mmengine_checkpoints, register_all_modules
 
     register_all_modules()
     allow_mmengine_checkpoints()
     cfg = build_config(args)
-    runner = Runner.from_cfg(cfg)
+    runner = WildposeRunner.from_cfg(cfg)
     runner.train()
 
 

@@ -81,3 +81,25 @@ def test_checkpoint_round_trip_and_clear_errors(model, tmp_path):
 def test_result_carries_no_fake_ground_truth(model):
     res = inference_topdown(model, np.zeros((40, 30, 3), np.uint8))
     assert 'keypoints' not in res.metainfo and 'keypoints_3d' not in res.metainfo
+
+
+@pytest.mark.parametrize('bbox, message', [
+    ((200, 200, 300, 300), 'lies wholly outside the 120x90 image'),
+    ((-500, -500, -10, 80), 'lies wholly outside'),
+    ((0, 0, 1e9, 1e9), 'more than 4 times the 120x90 image'),
+    ((-1000, 0, 100, 80), 'more than 4 times')])
+def test_boxes_outside_the_image_or_absurdly_large_are_refused(model, bbox, message):
+    """Before: accepted without a word, returning joints far outside the image."""
+    img = np.zeros((90, 120, 3), np.uint8)
+    with pytest.raises(ValueError, match=message):
+        inference_topdown(model, img, bbox=bbox)
+
+
+def test_a_box_mostly_outside_the_image_is_warned_about(model):
+    img = np.zeros((90, 120, 3), np.uint8)
+    with pytest.warns(UserWarning, match=r'only 25% of it lies inside the 120x90 image'):
+        inference_topdown(model, img, bbox=(100, 70, 140, 110))
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        inference_topdown(model, img, bbox=(90, 10, 130, 50))   # 75% inside: no warning

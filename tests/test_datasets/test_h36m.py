@@ -191,3 +191,25 @@ def test_augmented_joints_stay_on_their_image_content(h36m, flip, rotate):
     np.testing.assert_allclose(denormalise_depth(out['depth_target'], 64),
                                out['transformed_depth'] * 64 / 256, rtol=1e-5, atol=1e-4)
     assert out['depth_weights'].sum() == 16
+
+
+class _Payload:
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, 'w'))
+
+
+def test_a_camera_pickle_with_code_in_it_runs_nothing(h36m):
+    """cameras.pkl was read with pickle.load: a payload in it ran. Now only plain data
+    and numpy arrays are unpickled."""
+    root, _ = h36m
+    assert len(_dataset(root, with_camera_param=True)) > 0      # the real layout still reads
+    marker = osp.join(root, 'PWNED')
+    with open(osp.join(root, 'cameras.pkl'), 'wb') as f:
+        pickle.dump({('S1', '54138969'): _Payload(marker)}, f)
+    with pytest.raises(AnnotationError, match=r'cameras.pkl: cannot be read as a pickle of '
+                       r'plain data .*global (io|builtins).open is not allowed.*nothing in it was run'):
+        _dataset(root, with_camera_param=True)
+    assert not osp.exists(marker)

@@ -193,6 +193,38 @@ def test_manifest_mismatch_regenerates(tmp_path, monkeypatch):
     assert sorted(os.listdir(root)) == ['lab_test']  # no temporary or old folders left
 
 
+@pytest.mark.parametrize('tamper', ['annotation', 'image', 'manifest params'])
+def test_a_tampered_cache_is_not_trusted(tmp_path, monkeypatch, tamper):
+    """Before: only the manifest's parameters were compared, so edited annotations or
+    images were read as the benchmark."""
+    root = str(tmp_path)
+    d = generate.ensure_split(root, 'lab_test', 3, seed=1, progress=False)
+    manifest = generate.read_manifest(d)
+    assert len(manifest['params_sha256']) == 64 and len(manifest['content_sha256']) == 64
+    original = open(osp.join(d, 'annotations.json'), 'rb').read()
+    if tamper == 'annotation':
+        coco = _coco(root, 'lab_test')
+        coco['annotations'][0]['keypoints'][0] += 5.0
+        with open(osp.join(d, 'annotations.json'), 'w') as f:
+            json.dump(coco, f, separators=(',', ':'))
+    elif tamper == 'image':
+        first = sorted(os.listdir(osp.join(d, 'images')))[0]
+        with open(osp.join(d, 'images', first), 'ab') as f:
+            f.write(b'\0')
+    else:   # parameters edited without changing their checksum
+        manifest['seed'] = 2
+        with open(osp.join(d, 'manifest.json'), 'w') as f:
+            json.dump(manifest, f)
+    assert generate.cache_state(d, generate.manifest_for('lab_test', 3, 1, (192, 192))) != 'valid'
+    calls = []
+    real = generate.write_split
+    monkeypatch.setattr(generate, 'write_split', lambda *a, **k: calls.append(a) or real(*a, **k))
+    generate.ensure_split(root, 'lab_test', 3, seed=1, progress=False)
+    assert len(calls) == 1   # generated again
+    assert open(osp.join(d, 'annotations.json'), 'rb').read() == original
+    assert generate.cache_state(d, generate.manifest_for('lab_test', 3, 1, (192, 192))) == 'valid'
+
+
 def test_interrupted_generation_leaves_no_half_cache(tmp_path, monkeypatch):
     root = str(tmp_path)
     real = generate.render_sample

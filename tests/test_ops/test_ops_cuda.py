@@ -5,7 +5,7 @@ import torch
 from wildpose.ops import (bone_ratio_loss, bone_ratio_loss_reference, soft_argmax,
                           soft_argmax_reference)
 from wildpose.ops.functions import BoneRatioLossFunction, SoftArgmaxFunction
-from wildpose.structures.skeleton import NUM_JOINTS
+from wildpose.structures.skeleton import BONE_GROUPS, NUM_JOINTS
 
 pytestmark = pytest.mark.cuda
 
@@ -105,3 +105,80 @@ def test_bone_ratio_loss_gradcheck_float64(cuda_library):
     z.requires_grad_()
     assert torch.autograd.gradcheck(lambda a, b: bone_ratio_loss(a, b, visible, has_3d),
                                     (xy, z))
+
+
+# ------------------------------------------------ bad and degenerate input (issue 12)
+def _same_nan_and_close(mine, ref, rtol=1e-4, atol=1e-5):
+    for a, b in zip(mine, ref):
+        assert torch.equal(torch.isnan(a), torch.isnan(b)), (a, b)
+        torch.testing.assert_close(a, b, rtol=rtol, atol=atol, equal_nan=True)
+
+
+@pytest.mark.parametrize('where', ['z visible', 'z invisible', 'z has_3d', 'xy inf',
+                                   'overflow', 'overflow has_3d', 'head only'])
+def test_bone_ratio_loss_non_finite_and_overflow_match_the_reference(cuda_library, where):
+    xy, z, visible, has_3d = _loss_batch(6, seed=11)
+    has_3d[:] = False
+    if where == 'z visible':
+        visible[0, 0] = 1.0
+        z[0, 0] = float('nan')
+    elif where == 'z invisible':
+        visible[1, 4] = 0.0
+        z[1, 4] = float('nan')
+    elif where == 'z has_3d':
+        has_3d[2] = True
+        z[2, 11] = float('nan')
+    elif where == 'xy inf':
+        xy[3, 2, 0] = float('inf')
+    elif where == 'overflow':
+        xy[4] *= 1e20
+    elif where == 'overflow has_3d':
+        has_3d[4] = True
+        xy[4] *= 1e20
+    else:
+        z[5, 9] = float('nan')   # head_top is in no bone group: the loss stays finite
+    mine, ref = _loss_both(xy, z, visible, has_3d)
+    assert torch.isfinite(ref[0]) == (where == 'head only')
+    _same_nan_and_close(mine, ref)
+
+
+@pytest.mark.parametrize('which', ['visible', 'has_3d'])
+def test_bone_ratio_loss_input_on_another_device_is_refused(cuda_library, which):
+    args = dict(zip(('xy', 'z', 'visible', 'has_3d'), (t.cuda() for t in _loss_batch(4))))
+    args[which] = args[which].cpu()
+    for fn in (bone_ratio_loss, bone_ratio_loss_reference):
+        with pytest.raises(ValueError, match=f'{which} is on cpu but xy is on cuda'):
+            fn(**args)
+    from wildpose.ops.functions import bone_tables
+    tables, _ = bone_tables(BONE_GROUPS, torch.device('cuda'))
+    with pytest.raises(RuntimeError, match=f'bone_ratio_loss: {which} is on cpu'):
+        torch.ops.wildpose.bone_ratio_loss_forward(*args.values(), *tables)   # the raw op
+
+
+@pytest.mark.parametrize('case', ['nan cell', 'inf cell', 'all -inf', 'overflow', 'beta 0'])
+def test_soft_argmax_non_finite_and_overflow_match_the_reference(cuda_library, case):
+    heatmaps = torch.randn(2, 3, 5, 6, generator=torch.Generator().manual_seed(3))
+    beta = 10.0
+    if case == 'nan cell':
+        heatmaps[0, 1, 2, 3] = float('nan')
+    elif case == 'inf cell':
+        heatmaps[1, 0, 0, 0] = float('inf')
+    elif case == 'all -inf':
+        heatmaps[1, 2] = -float('inf')
+    elif case == 'overflow':
+        heatmaps[0, 0, 1, 1] = 3e38        # beta * h overflows float32
+    else:
+        heatmaps[0, 0, 0, :2] = torch.tensor([3e38, -3e38])
+        beta = 0.0
+    mine, ref = _soft_argmax_both(heatmaps, beta)
+    _same_nan_and_close(mine, ref, atol=1e-4)
+
+
+def test_soft_argmax_empty_heatmaps_and_devices(cuda_library):
+    with pytest.raises(ValueError, match='at least one cell'):
+        soft_argmax(torch.zeros(2, 3, 0, 4, device='cuda'))
+    x = torch.randn(1, 2, 4, 4, device='cuda')
+    coords, conf, inv = torch.ops.wildpose.soft_argmax_forward(x, 1.0)
+    with pytest.raises(RuntimeError, match='coords is on cpu'):
+        torch.ops.wildpose.soft_argmax_backward(torch.ones_like(coords), None, x, coords.cpu(),
+                                                conf, inv, 1.0)

@@ -146,6 +146,9 @@ def test_release_walk_writes_the_layout(tmp_path, monkeypatch):
     train = np.load(tmp_path / 'out' / 'annotation_body3d' / 'fps10' / 'h36m_train.npz')
     assert all(n.startswith('S1/S1_Directions_1.54138969/') for n in train['imgname'])
     assert osp.isfile(tmp_path / 'out' / 'images' / train['imgname'][1])
+    record = json.load(open(tmp_path / 'out' / 'annotation_body3d' / 'fps10' /
+                            'h36m_train.npz.provenance.json'))   # version and checksums
+    assert record['converter'] == 'h36m_to_npz' and record['params']['sample_rate'] == 5
     os.remove(tmp_path / 'release' / 'S9' / 'MyPoseFeatures' / 'D2_Positions' /
               'Walking.55011271.cdf')
     with pytest.raises(FileNotFoundError, match=r'D2_Positions/Walking\.55011271\.cdf'):

@@ -87,3 +87,31 @@ def test_demo_with_a_box_and_flip_test(tiny_checkpoint, tmp_path):
     with pytest.raises(FileNotFoundError, match='nothing_here'):
         demo.main([str(tmp_path / 'nothing_here'), '--config', CONFIG, '--checkpoint',
                    tiny_checkpoint, '--out-dir', str(tmp_path / 'o')])
+
+
+def test_demo_folder_goes_on_after_a_bad_image_and_reports_each(tiny_checkpoint, tmp_path):
+    """Before: the first unreadable image stopped the folder; the good ones after it were
+    never written."""
+    folder = tmp_path / 'images'
+    folder.mkdir()
+    cv2.imwrite(str(folder / 'a_good.png'), _synthetic_person())
+    (folder / 'b_broken.jpg').write_bytes(b'not a jpeg')
+    cv2.imwrite(str(folder / 'c_good.png'), _synthetic_person(100, 200))
+    env = dict(os.environ, OMP_NUM_THREADS='1')
+    proc = subprocess.run(
+        [sys.executable, osp.join(REPO, 'tools', 'demo.py'), str(folder), '--config', CONFIG,
+         '--checkpoint', tiny_checkpoint, '--out-dir', str(tmp_path / 'out'),
+         '--bbox', '-900', '0', '100', '100'], env=env, capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert 'b_broken.jpg: skipped' in proc.stderr
+    assert 'demo.py: error: ValueError: 3 of 3 images failed' in proc.stderr
+    proc = subprocess.run(
+        [sys.executable, osp.join(REPO, 'tools', 'demo.py'), str(folder), '--config', CONFIG,
+         '--checkpoint', tiny_checkpoint, '--out-dir', str(tmp_path / 'out')],
+        env=env, capture_output=True, text=True)
+    assert proc.returncode == 2, proc.stderr
+    errors = [ln for ln in proc.stderr.splitlines() if ': error: ' in ln]
+    assert len(errors) == 1 and '1 of 3 images failed (the other 2 are written)' in errors[0]
+    assert 'b_broken.jpg' in errors[0]
+    assert sorted(os.listdir(tmp_path / 'out')) == ['a_good.json', 'a_good.png',
+                                                   'c_good.json', 'c_good.png']

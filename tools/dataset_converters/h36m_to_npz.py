@@ -215,6 +215,10 @@ def convert(extracted: str, out_dir: str, metadata: str | None, sample_rate: int
         if chunks:
             out = osp.join(ann_dir, f'fps{50 // sample_rate}', f'h36m_{split}.npz')
             np.savez(out, **concat_arrays(chunks))
+            from wildpose.datasets.provenance import write_provenance
+            write_provenance(out, 'h36m_to_npz', dict(
+                sample_rate=sample_rate, subjects=sorted(subjects), frames=frames,
+                metadata=osp.basename(metadata) if metadata else None))
             counts[split] = sum(len(c['imgname']) for c in chunks)
             print(f'{out}: {counts[split]} samples')
     return counts

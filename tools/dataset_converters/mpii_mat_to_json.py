@@ -122,6 +122,8 @@ def load_release_mat(path: str) -> list[dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from wildpose.datasets.provenance import file_sha256, write_provenance
+
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('mat', help='mpii_human_pose_v1_u12_1.mat')
     parser.add_argument('out_dir', help='e.g. data/mpii/annotations')
@@ -137,6 +139,9 @@ def main(argv: list[str] | None = None) -> None:
         if entries:
             with open(osp.join(args.out_dir, name), 'w') as f:
                 json.dump(entries, f)
+            write_provenance(osp.join(args.out_dir, name), 'mpii_mat_to_json', dict(
+                mat=osp.basename(args.mat), mat_sha256=file_sha256(args.mat),
+                val_images=sorted(val_images)))
             print(f'{osp.join(args.out_dir, name)}: {len(entries)} people')
 
 

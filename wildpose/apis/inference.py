@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import os.path as osp
+import warnings
 from typing import Any, Sequence
 
 import numpy as np
@@ -47,24 +48,28 @@ def init_model(config: Any, checkpoint: str | None = None, device: str = 'cpu',
 
     The checkpoint is read weights-only; a file that does not fit the model (missing
     weights, other shapes) raises :class:`wildpose.engine.checkpoint.CheckpointError`
-    naming the file. Without a checkpoint the weights stay as initialised. The config is
-    kept as ``model.cfg`` (``inference_topdown`` takes its test pipeline from it).
+    naming the file, unless the config's ``load_from_may_differ`` lists the prefixes of
+    the weights that may differ (as for ``tools/train.py`` and ``tools/test.py``).
+    Without a checkpoint the weights stay as initialised. The config is kept as
+    ``model.cfg`` (``inference_topdown`` takes its test pipeline from it).
 
     Args:
         cfg_options: overrides merged into the config, e.g.
             ``{'model.test_cfg.flip_test': True}``.
     """
-    from ..engine.checkpoint import check_checkpoint, load_state_dict
+    from ..engine.checkpoint import load_into, load_state_dict
     from ..registry import MODELS
     from ..utils import register_all_modules
 
     register_all_modules()
     cfg = _load_config(config, cfg_options)
     model = MODELS.build(cfg.model)
-    if checkpoint is not None:
-        state = load_state_dict(checkpoint)
-        check_checkpoint(checkpoint, model)
-        model.load_state_dict(state, strict=False)  # every model weight checked present
+    if checkpoint is not None:  # the policy of tools/train.py and tools/test.py
+        may_differ = tuple(cfg.get('load_from_may_differ') or ())
+        kept = load_into(model, checkpoint, load_state_dict(checkpoint), may_differ)
+        if kept:
+            warnings.warn(f'{len(kept)} weights under {list(may_differ)} keep their initial '
+                          f'values (absent from {checkpoint} or of another shape)')
     model.cfg = cfg
     return model.to(device).eval()
 
@@ -115,14 +120,46 @@ def _read_image(img: Any) -> tuple[np.ndarray, str]:
     return img, ''
 
 
-def _check_bbox(bbox: Any, shape: tuple[int, ...]) -> np.ndarray:
+#: a box side longer than this many times the image's longer side is refused
+MAX_BOX_FACTOR = 4.0
+#: a box with less than this share of its area inside the image gets a warning
+MIN_INSIDE_SHARE = 0.5
+
+
+def check_bbox(bbox: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """The person box as (4,) float32 x1 y1 x2 y2, image px, under one rule:
+
+    * refused (``ValueError``): not 4 finite numbers, empty or negative, wholly outside
+      the image, or a side longer than ``MAX_BOX_FACTOR`` times the image's longer side
+      (the crop would hold the person at a few pixels, if at all);
+    * warned about (``UserWarning``): less than ``MIN_INSIDE_SHARE`` of its area inside
+      the image (the joints found there may lie outside the image).
+
+    ``None`` is the whole image.
+    """
+    height, width = shape[:2]
     if bbox is None:
-        return np.array([0, 0, shape[1], shape[0]], dtype=np.float32)
+        return np.array([0, 0, width, height], dtype=np.float32)
     box = np.asarray(bbox, dtype=np.float32).reshape(-1)
+    given = np.asarray(bbox).tolist()
     if box.shape != (4,) or not np.all(np.isfinite(box)) or box[2] <= box[0] or \
             box[3] <= box[1]:
         raise ValueError(f'bbox must be x1 y1 x2 y2 (image px) with x2 > x1 and y2 > y1, '
-                         f'got {np.asarray(bbox).tolist()}')
+                         f'got {given}')
+    x1, y1, x2, y2 = (float(v) for v in box)
+    inside_w = max(0.0, min(x2, width) - max(x1, 0.0))
+    inside_h = max(0.0, min(y2, height) - max(y1, 0.0))
+    if inside_w * inside_h == 0:
+        raise ValueError(f'bbox {given} lies wholly outside the {width}x{height} image')
+    limit = MAX_BOX_FACTOR * max(width, height)
+    if x2 - x1 > limit or y2 - y1 > limit:
+        raise ValueError(f'bbox {given} is {x2 - x1:.4g} x {y2 - y1:.4g} px, more than '
+                         f'{MAX_BOX_FACTOR:g} times the {width}x{height} image')
+    share = inside_w * inside_h / ((x2 - x1) * (y2 - y1))
+    if share < MIN_INSIDE_SHARE:
+        warnings.warn(f'bbox {given}: only {100 * share:.0f}% of it lies inside the '
+                      f'{width}x{height} image; joints may be placed outside the image',
+                      stacklevel=3)
     return box
 
 
@@ -135,7 +172,8 @@ def inference_topdown(model: nn.Module, img: str | np.ndarray,
         model: a model from :func:`init_model` (it needs ``model.cfg``).
         img: an image path, or an (H, W, 3) uint8 BGR array (a 2D array is taken as grey).
         bbox: the person box x1 y1 x2 y2 in image px; the whole image when None. An
-            (N, 4) array gives one result per box.
+            (N, 4) array gives one result per box. See :func:`check_bbox` for the boxes
+            refused (wholly outside the image, absurdly large) and warned about.
 
     Returns:
         A :class:`PoseDataSample` (a list for (N, 4) boxes) with ``pred_keypoints``
@@ -153,7 +191,7 @@ def inference_topdown(model: nn.Module, img: str | np.ndarray,
     boxes = np.asarray(bbox, dtype=np.float32) if bbox is not None else None
     if boxes is not None and boxes.ndim == 2:
         return [inference_topdown(model, image, b) for b in boxes]
-    box = _check_bbox(bbox, image.shape)
+    box = check_bbox(bbox, image.shape)
     pipeline = Compose([TRANSFORMS.build(t) for t in inference_pipeline_config(cfg)])
     data = dict(img=image, img_path=path, img_shape=image.shape[:2],
                 ori_shape=image.shape[:2], bbox=box, sample_idx=0, img_id=0, has_3d=False,

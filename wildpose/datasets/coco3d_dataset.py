@@ -19,6 +19,7 @@ from ..registry import DATASETS
 from ..structures.skeleton import BONES, FLIP_PAIRS, JOINT_NAMES, NUM_JOINTS, flip_indices
 from .joint_mappings import LAYOUT_JOINTS, to_wildpose
 from .loading_checks import AnnotationError, check_millimetres, drop_missing_images
+from .sample_checks import SampleChecksMixin
 
 __all__ = ['AnnotationError', 'Coco3DDataset']
 
@@ -37,7 +38,7 @@ def _field(ann: dict, name: str, size: int, path: str) -> np.ndarray:
 
 
 @DATASETS.register_module()
-class Coco3DDataset(BaseDataset):
+class Coco3DDataset(SampleChecksMixin, BaseDataset):
     """A top-down dataset of single people with 2D joints and optional 3D joints.
 
     Args:
@@ -52,6 +53,8 @@ class Coco3DDataset(BaseDataset):
             midpoint (the original's rule).
         missing_image: 'fail', 'skip' or 'unchecked' (default: the synthetic benchmark
             writes its images after building the list), see ``loading_checks``.
+        bad_sample: 'skip' (default), 'fail' or 'keep': samples that cannot produce a
+            target (empty box, 3D sample without a labelled bone), see ``sample_checks``.
         Other arguments as :class:`mmengine.dataset.BaseDataset` (``data_root``,
         ``data_prefix=dict(img=...)``, ``pipeline``, ``test_mode``, ...).
     """
@@ -62,7 +65,8 @@ class Coco3DDataset(BaseDataset):
 
     def __init__(self, ann_file: str, with_3d: bool = True, domain: str | None = None,
                  joint_layout: str = 'wildpose16', thorax_3d: bool = True,
-                 missing_image: str = 'unchecked', **kwargs: Any) -> None:
+                 missing_image: str = 'unchecked', bad_sample: str = 'skip',
+                 **kwargs: Any) -> None:
         if joint_layout not in LAYOUT_JOINTS:
             raise ValueError(f'unknown joint_layout {joint_layout!r}; known: '
                              f'{sorted(LAYOUT_JOINTS)}')
@@ -71,6 +75,7 @@ class Coco3DDataset(BaseDataset):
         self.joint_layout = joint_layout
         self.thorax_3d = thorax_3d
         self.missing_image = missing_image
+        self.bad_sample = bad_sample
         kwargs.setdefault('data_prefix', dict(img=''))
         super().__init__(ann_file=ann_file, **kwargs)
 
@@ -123,7 +128,7 @@ class Coco3DDataset(BaseDataset):
             check_millimetres(np.stack([d['keypoints_3d'] for d in with_3d[:500]]),
                               np.ones((min(len(with_3d), 500), NUM_JOINTS)), path,
                               'keypoints_3d')
-        return drop_missing_images(data_list, self.missing_image, path)
+        return self.checked(drop_missing_images(data_list, self.missing_image, path), path)
 
     def keep_annotation(self, ann: dict) -> bool:
         """Whether to use a (non-crowd) annotation; subclasses filter here."""

@@ -5,6 +5,7 @@ Every failure names the file and the field. Pure functions; no registered classe
 from __future__ import annotations
 
 import os.path as osp
+import pickle
 from typing import Any, Sequence
 
 import numpy as np
@@ -19,10 +20,13 @@ class AnnotationError(ValueError):
 
 
 def require_file(path: str, what: str = 'annotation file') -> str:
-    """Return ``path`` if it is a file, else raise ``FileNotFoundError`` naming it."""
+    """Return ``path`` if it is a file, else raise ``FileNotFoundError`` naming it; a file
+    with a conversion record must still match it (:mod:`.provenance`)."""
     if not path or not osp.isfile(path):
         raise FileNotFoundError(f'{what} not found: {path} (see docs/datasets.md for where '
                                 'to get it and the folder layout wildpose expects)')
+    from .provenance import verify_provenance  # a converted file must be as written
+    verify_provenance(path)
     return path
 
 
@@ -45,6 +49,35 @@ def check_shape(arr: Any, shape: Sequence[int | None], path: str, field: str,
     if np.issubdtype(out.dtype, np.floating) and not np.all(np.isfinite(out)):
         raise AnnotationError(f"{path}: field '{field}' holds NaN or inf")
     return out
+
+
+#: the only globals a camera pickle (MMPose's cameras.pkl: dicts of numpy arrays) may name
+_PICKLE_GLOBALS = {
+    ('numpy', 'ndarray'), ('numpy', 'dtype'), ('numpy.core.multiarray', '_reconstruct'),
+    ('numpy._core.multiarray', '_reconstruct'), ('numpy.core.multiarray', 'scalar'),
+    ('numpy._core.multiarray', 'scalar'), ('collections', 'OrderedDict')}
+
+
+class _DataUnpickler(pickle.Unpickler):
+    """Unpickles plain data and numpy arrays; refuses every other global, so nothing in
+    the file is run."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _PICKLE_GLOBALS or (
+                module.startswith(('numpy.dtypes', 'numpy')) and name.endswith('DType')):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f'global {module}.{name} is not allowed')
+
+
+def load_data_pickle(path: str) -> Any:
+    """Read a pickle of plain data (dicts, lists, numbers, strings, numpy arrays) without
+    running anything from it; any other object is refused naming the file."""
+    try:
+        with open(path, 'rb') as f:
+            return _DataUnpickler(f).load()
+    except Exception as err:
+        raise AnnotationError(f'{path}: cannot be read as a pickle of plain data and '
+                              f'arrays ({err}); nothing in it was run') from None
 
 
 def load_npz(path: str, required: Sequence[str]) -> dict[str, np.ndarray]:

@@ -30,6 +30,7 @@ from ..registry import DATASETS
 from ..structures.skeleton import BONES, FLIP_PAIRS, JOINT_NAMES, NUM_JOINTS, flip_indices
 from .loading_checks import (AnnotationError, bbox_from_center_scale, check_shape,
                              drop_missing_images, require_file)
+from .sample_checks import SampleChecksMixin
 
 #: the official PCKh head-size factor: head size = 0.6 x head-box diagonal
 PCKH_HEAD_FACTOR = 0.6
@@ -72,7 +73,7 @@ def _entry_array(entry: dict, key: str, shape: tuple, path: str, i: int) -> np.n
 
 
 @DATASETS.register_module()
-class MpiiDataset(BaseDataset):
+class MpiiDataset(SampleChecksMixin, BaseDataset):
     """MPII people with 2D joints (image px), for the 2D heatmap loss and PCKh.
 
     Args:
@@ -96,11 +97,13 @@ class MpiiDataset(BaseDataset):
 
     def __init__(self, ann_file: str, headbox_file: str | None = None,
                  one_based: bool = True, center_shift: float = 15.0,
-                 missing_image: str = 'fail', domain: str = 'mpii', **kwargs: Any) -> None:
+                 missing_image: str = 'fail', domain: str = 'mpii', bad_sample: str = 'skip',
+                 **kwargs: Any) -> None:
         self.headbox_file = headbox_file
         self.one_based = one_based
         self.center_shift = center_shift
         self.missing_image = missing_image
+        self.bad_sample = bad_sample
         self.domain = domain
         kwargs.setdefault('data_prefix', dict(img=''))
         super().__init__(ann_file=ann_file, **kwargs)
@@ -179,4 +182,4 @@ class MpiiDataset(BaseDataset):
             if head_size is not None:
                 item['head_size'] = float(head_size[i])
             data_list.append(item)
-        return drop_missing_images(data_list, self.missing_image, path)
+        return self.checked(drop_missing_images(data_list, self.missing_image, path), path)

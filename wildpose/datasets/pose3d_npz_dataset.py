@@ -21,7 +21,6 @@ frames, maps the joints onto wildpose's 16 and builds the ``data_info`` dicts of
 from __future__ import annotations
 
 import os.path as osp
-import pickle
 from typing import Any, Hashable, Sequence
 
 import numpy as np
@@ -31,13 +30,14 @@ from ..geometry.camera import project_points
 from ..structures.skeleton import BONES, FLIP_PAIRS, JOINT_NAMES, NUM_JOINTS, flip_indices
 from .joint_mappings import swap_left_right, to_wildpose
 from .loading_checks import (AnnotationError, bbox_from_center_scale, check_metres,
-                             check_same_length, check_shape, drop_missing_images, load_npz,
-                             require_file)
+                             check_same_length, check_shape, drop_missing_images,
+                             load_data_pickle, load_npz, require_file)
+from .sample_checks import SampleChecksMixin
 
 NPZ_FIELDS = ('imgname', 'center', 'scale', 'part', 'S')
 
 
-class Pose3DNpzDataset(BaseDataset):
+class Pose3DNpzDataset(SampleChecksMixin, BaseDataset):
     """Base reader of the MMPose 3D ``.npz`` layout (not registered; see subclasses).
 
     Args:
@@ -75,7 +75,7 @@ class Pose3DNpzDataset(BaseDataset):
                  thorax_3d: bool = True, swap_left_right: bool = False,
                  missing_image: str = 'fail', projection_tol: float = 0.05,
                  with_camera_param: bool = False, domain: str | None = None,
-                 **kwargs: Any) -> None:
+                 bad_sample: str = 'skip', **kwargs: Any) -> None:
         if int(frame_interval) < 1:
             raise ValueError(f'frame_interval must be >= 1, got {frame_interval}')
         self.camera_file = camera_file
@@ -84,6 +84,7 @@ class Pose3DNpzDataset(BaseDataset):
         self.thorax_3d = thorax_3d
         self.swap_left_right = swap_left_right
         self.missing_image = missing_image
+        self.bad_sample = bad_sample
         self.projection_tol = projection_tol
         self.with_camera_param = with_camera_param
         self.domain = domain or self.default_domain
@@ -149,11 +150,7 @@ class Pose3DNpzDataset(BaseDataset):
         if not osp.isabs(path) and self.data_root:
             path = osp.join(self.data_root, path)
         require_file(path, 'camera file')
-        try:
-            with open(path, 'rb') as f:
-                cameras = pickle.load(f)
-        except Exception as err:
-            raise AnnotationError(f'{path}: cannot be unpickled: {err}') from err
+        cameras = load_data_pickle(path)  # runs nothing from the file
         if not isinstance(cameras, dict):
             raise AnnotationError(f'{path}: expected a dict keyed by camera, got '
                                   f'{type(cameras).__name__}')
@@ -244,4 +241,4 @@ class Pose3DNpzDataset(BaseDataset):
             if params is not None and self.with_camera_param:
                 item['camera_param'] = params[n]
             data_list.append(item)
-        return drop_missing_images(data_list, self.missing_image, path)
+        return self.checked(drop_missing_images(data_list, self.missing_image, path), path)

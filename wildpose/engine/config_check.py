@@ -17,7 +17,8 @@ RUNNER_KEYS = (
     'train_cfg', 'val_cfg', 'test_cfg', 'auto_scale_lr', 'optim_wrapper', 'param_scheduler',
     'val_evaluator', 'test_evaluator', 'default_hooks', 'custom_hooks', 'data_preprocessor',
     'load_from', 'resume', 'launcher', 'env_cfg', 'log_processor', 'log_level', 'visualizer',
-    'default_scope', 'randomness', 'experiment_name', 'custom_imports', 'vis_backends')
+    'default_scope', 'randomness', 'experiment_name', 'custom_imports', 'vis_backends',
+    'load_from_may_differ')
 
 
 def check_top_level_keys(cfg: Config, cutoff: float = 0.8) -> None:

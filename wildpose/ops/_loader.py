@@ -176,18 +176,27 @@ def _register_fake() -> None:
     if register is None:
         return
 
+    from .arguments import check_same_device
+
     def sa_forward(heatmaps, beta):
         b, j = heatmaps.shape[:2]
         return (heatmaps.new_empty((b, j, 2)), heatmaps.new_empty((b, j)),
                 heatmaps.new_empty((b, j)))
 
     def sa_backward(grad_coords, grad_conf, heatmaps, coords, maxv, inv, beta):
+        check_same_device('soft_argmax_backward', dict(
+            heatmaps=heatmaps, grad_coords=grad_coords, grad_conf=grad_conf, coords=coords,
+            max=maxv, inv_sum=inv))
         return torch.empty_like(heatmaps, memory_format=torch.contiguous_format)
 
     def br_forward(xy, z, visible, has_3d, parents, children, weights, group_ids):
+        check_same_device('bone_ratio_loss', dict(xy=xy, z=z, visible=visible, has_3d=has_3d,
+                                                  parents=parents))
         return z.new_empty(())
 
     def br_backward(grad, xy, z, visible, has_3d, parents, children, weights, group_ids):
+        check_same_device('bone_ratio_loss_backward', dict(
+            xy=xy, grad_loss=grad, z=z, visible=visible, has_3d=has_3d, parents=parents))
         return xy.new_empty(xy.shape, dtype=z.dtype), z.new_empty(z.shape)
 
     for name, fn in (('soft_argmax_forward', sa_forward), ('soft_argmax_backward', sa_backward),

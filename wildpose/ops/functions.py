@@ -16,6 +16,7 @@ from torch.autograd.function import once_differentiable
 
 from ..structures.skeleton import BONE_GROUPS, BoneGroup
 from . import _loader
+from .arguments import check_bone_ratio_args, check_soft_argmax_args, joints_needed
 from .reference import bone_ratio_loss_reference, soft_argmax_reference
 
 _KERNEL_DTYPES = (torch.float32, torch.float64)
@@ -96,9 +97,8 @@ def soft_argmax(heatmaps: Tensor, beta: float = 1.0, return_confidence: bool = F
         (B, J, 2) expected (x, y) in heatmap pixels (x is the column index), and, if
         asked, (B, J) confidences in (0, 1].
     """
-    if (isinstance(beta, Tensor) or not isinstance(heatmaps, Tensor) or heatmaps.dim() != 4
-            or not heatmaps.is_floating_point()
-            or not _use_kernels(heatmaps.device)):
+    check_soft_argmax_args(heatmaps)
+    if isinstance(beta, Tensor) or not _use_kernels(heatmaps.device):
         return soft_argmax_reference(heatmaps, beta, return_confidence)
     x = heatmaps if heatmaps.dtype in _KERNEL_DTYPES else heatmaps.float()
     coords, conf = SoftArgmaxFunction.apply(x, float(beta))
@@ -112,15 +112,10 @@ _tables_cache: dict[tuple[int, torch.device], tuple[object, tuple, int]] = {}
 
 
 def _flatten_groups(groups: Sequence[BoneGroup]) -> tuple[list, list, list, list]:
+    """The groups as four flat lists; call after :func:`arguments.joints_needed` checked them."""
     parents, children, weights, ids = [], [], [], []
     for index, group in enumerate(groups):
-        if len(group.bones) != len(group.weights):
-            raise ValueError(f'groups: group {group.name!r} has {len(group.bones)} bones but '
-                             f'{len(group.weights)} weights')
         for (parent, child), weight in zip(group.bones, group.weights):
-            if int(parent) < 0 or int(child) < 0:
-                raise ValueError(f'groups: group {group.name!r} has a negative joint index '
-                                 f'in bone ({parent}, {child})')
             parents.append(int(parent))
             children.append(int(child))
             weights.append(float(weight))
@@ -141,12 +136,12 @@ def bone_tables(groups: Sequence[BoneGroup], device: torch.device
     entry = _tables_cache.get(key)
     if entry is not None and entry[0] is groups:
         return entry[1], entry[2]
+    needed = joints_needed(groups)
     parents, children, weights, ids = _flatten_groups(groups)
     tables = (torch.tensor(parents, dtype=torch.int64, device=device),
               torch.tensor(children, dtype=torch.int64, device=device),
               torch.tensor(weights, dtype=torch.float64, device=device),
               torch.tensor(ids, dtype=torch.int64, device=device))
-    needed = max(parents + children, default=-1) + 1
     if len(_tables_cache) > 64:  # many throwaway group lists: start over
         _tables_cache.clear()
     _tables_cache[key] = (groups, tables, needed)
@@ -168,19 +163,9 @@ def bone_ratio_loss(xy: Tensor, z: Tensor, visible: Tensor, has_3d: Tensor,
     Returns:
         Scalar: sum over 2D-only samples divided by the batch size B.
     """
-    if (not isinstance(z, Tensor) or not isinstance(xy, Tensor) or not z.is_floating_point()
-            or not _use_kernels(z.device)):
+    check_bone_ratio_args(xy, z, visible, has_3d, groups)
+    if not _use_kernels(z.device):
         return bone_ratio_loss_reference(xy, z, visible, has_3d, groups)
-    if xy.dim() != 3 or xy.shape[-1] != 2:
-        raise ValueError(f'xy must be (B, J, 2), got {tuple(xy.shape)}')
-    if z.shape != xy.shape[:2] or visible.shape != xy.shape[:2]:
-        raise ValueError(f'z {tuple(z.shape)} and visible {tuple(visible.shape)} must be '
-                         f'(B, J) = {tuple(xy.shape[:2])}')
-    if has_3d.shape != xy.shape[:1]:
-        raise ValueError(f'has_3d must be (B,) = ({xy.shape[0]},), got {tuple(has_3d.shape)}')
-    tables, needed = bone_tables(groups, z.device)
-    if needed > z.shape[1]:
-        raise ValueError(f'groups: a bone uses joint {needed - 1}, but the inputs have only '
-                         f'{z.shape[1]} joints')
+    tables, _ = bone_tables(groups, z.device)
     zz = z if z.dtype in _KERNEL_DTYPES else z.float()
     return BoneRatioLossFunction.apply(xy.to(zz.dtype), zz, visible, has_3d, tables)

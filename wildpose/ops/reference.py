@@ -11,6 +11,7 @@ import torch
 from torch import Tensor
 
 from ..structures.skeleton import BONE_GROUPS, BoneGroup
+from .arguments import check_bone_ratio_args, check_soft_argmax_args
 
 #: lengths below sqrt(LENGTH_EPS) are clamped so a zero-length bone has a zero gradient
 LENGTH_EPS = 1e-12
@@ -30,8 +31,7 @@ def soft_argmax_reference(heatmaps: Tensor, beta: float = 1.0,
         (B, J, 2) expected (x, y) in heatmap pixels (x is the column index), and, if asked,
         (B, J) confidences in (0, 1].
     """
-    if heatmaps.dim() != 4:
-        raise ValueError(f'heatmaps must be (B, J, H, W), got shape {tuple(heatmaps.shape)}')
+    check_soft_argmax_args(heatmaps)
     b, j, h, w = heatmaps.shape
     prob = torch.softmax(beta * heatmaps.reshape(b, j, h * w), dim=-1).reshape(b, j, h, w)
     xs = torch.arange(w, dtype=heatmaps.dtype, device=heatmaps.device)
@@ -63,14 +63,10 @@ def bone_ratio_loss_reference(xy: Tensor, z: Tensor, visible: Tensor, has_3d: Te
     Returns:
         Scalar: sum over 2D-only samples divided by the batch size B.
     """
-    if xy.dim() != 3 or xy.shape[-1] != 2:
-        raise ValueError(f'xy must be (B, J, 2), got {tuple(xy.shape)}')
-    if z.shape != xy.shape[:2] or visible.shape != xy.shape[:2]:
-        raise ValueError(f'z {tuple(z.shape)} and visible {tuple(visible.shape)} must be '
-                         f'(B, J) = {tuple(xy.shape[:2])}')
+    check_bone_ratio_args(xy, z, visible, has_3d, groups)
     batch = xy.shape[0]
-    if batch == 0:
-        return z.new_zeros(())
+    if batch == 0:  # 0, still part of the graph (zero gradients), as the kernels give
+        return z.sum() + xy.sum().to(z.dtype)
     active = (~has_3d.bool()).to(z.dtype)  # (B,)
     vis = (visible > 0).to(z.dtype)
     total = z.new_zeros(batch)

@@ -2,15 +2,18 @@
 
 A split lives in ``data_root/<split>/``: ``annotations.json`` (COCO-style, read by
 :class:`wildpose.datasets.Coco3DDataset`), ``images/NNNNNN.jpg`` and ``manifest.json``
-(generator version, split, seed, num_samples, image size). The folder is written under a
-temporary name and renamed when complete, so an interrupted run never leaves a half
-cache; a manifest that differs from the request triggers regeneration.
+(generator version, split, seed, num_samples, image size, the checksum of these
+parameters and of the files written). The folder is written under a temporary name and
+renamed when complete, so an interrupted run never leaves a half cache; a manifest that
+differs from the request (stale) or files that no longer match its checksum (tampered)
+trigger regeneration.
 
 Every sample has its own random stream, ``SeedSequence([seed, crc32(split), 0, index])``,
 so splits never share samples and the first N samples do not depend on ``num_samples``.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import os.path as osp
@@ -162,9 +165,27 @@ def write_split(out_dir: str, split: str, num_samples: int, seed: int = 0,
 
 def manifest_for(split: str, num_samples: int, seed: int,
                  image_size: tuple[int, int]) -> dict[str, Any]:
-    return dict(generator_version=GENERATOR_VERSION, split=split, seed=int(seed),
-                num_samples=int(num_samples), image_size=[int(image_size[0]),
-                                                          int(image_size[1])])
+    """The generating parameters, with the generator version and their checksum."""
+    params = dict(generator_version=GENERATOR_VERSION, split=split, seed=int(seed),
+                  num_samples=int(num_samples), image_size=[int(image_size[0]),
+                                                            int(image_size[1])])
+    encoded = json.dumps(params, sort_keys=True).encode()
+    return dict(params, params_sha256=hashlib.sha256(encoded).hexdigest())
+
+
+def content_sha256(split_dir: str) -> str:
+    """SHA-256 of what a split holds: annotations.json and every image (name and bytes)."""
+    digest = hashlib.sha256()
+    image_dir = osp.join(split_dir, 'images')
+    names = sorted(os.listdir(image_dir)) if osp.isdir(image_dir) else []
+    for rel in ['annotations.json'] + [osp.join('images', n) for n in names]:
+        digest.update(rel.encode() + b'\0')
+        try:
+            with open(osp.join(split_dir, rel), 'rb') as f:
+                digest.update(f.read())
+        except OSError:
+            digest.update(b'<missing>')
+    return digest.hexdigest()
 
 
 def read_manifest(split_dir: str) -> dict[str, Any] | None:
@@ -174,6 +195,18 @@ def read_manifest(split_dir: str) -> dict[str, Any] | None:
             return json.load(f)
     except (OSError, ValueError):
         return None
+
+
+def cache_state(split_dir: str, wanted: dict[str, Any]) -> str:
+    """'valid', 'missing', 'stale' (other parameters or generator version) or 'tampered'
+    (the files changed after they were written)."""
+    have = read_manifest(split_dir)
+    if have is None:
+        return 'missing'
+    content = have.pop('content_sha256', None)
+    if have != wanted:
+        return 'stale'
+    return 'valid' if content == content_sha256(split_dir) else 'tampered'
 
 
 def ensure_split(data_root: str, split: str, num_samples: int, seed: int = 0,
@@ -188,17 +221,23 @@ def ensure_split(data_root: str, split: str, num_samples: int, seed: int = 0,
     data_root = osp.abspath(data_root)
     split_dir = osp.join(data_root, split)
     wanted = manifest_for(split, num_samples, seed, image_size)
-    if read_manifest(split_dir) == wanted:
+    state = cache_state(split_dir, wanted)
+    if state == 'valid':
         return split_dir
+    if state == 'tampered':
+        from mmengine.logging import MMLogger
+        MMLogger.get_current_instance().warning(
+            f'{split_dir}: the cached files changed after they were generated (checksum in '
+            'manifest.json); not trusted: generating the split again')
     os.makedirs(data_root, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=f'.{split}.tmp-', dir=data_root)
     os.chmod(tmp, 0o755)
     try:
         write_split(tmp, split, num_samples, seed, image_size, progress)
         with open(osp.join(tmp, 'manifest.json'), 'w') as f:
-            json.dump(wanted, f, indent=1)
+            json.dump(dict(wanted, content_sha256=content_sha256(tmp)), f, indent=1)
         old = None
-        if read_manifest(split_dir) == wanted:  # another process finished meanwhile
+        if cache_state(split_dir, wanted) == 'valid':  # another process finished meanwhile
             return split_dir
         if osp.exists(split_dir):
             old = tempfile.mkdtemp(prefix=f'.{split}.old-', dir=data_root)
@@ -206,7 +245,7 @@ def ensure_split(data_root: str, split: str, num_samples: int, seed: int = 0,
         try:
             os.rename(tmp, split_dir)
         except OSError:  # another process finished first
-            if read_manifest(split_dir) != wanted:
+            if cache_state(split_dir, wanted) != 'valid':
                 raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)

@@ -5,6 +5,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from ...registry import TRANSFORMS
+from ..sample_checks import SampleError
 
 
 def _where(results: dict) -> str:
@@ -34,11 +35,11 @@ class GetBBoxCenterScale(BaseTransform):
             raise KeyError("GetBBoxCenterScale needs 'bbox'" + _where(results))
         bbox = np.asarray(results['bbox'], dtype=np.float32).reshape(-1)
         if bbox.shape != (4,) or not np.all(np.isfinite(bbox)):
-            raise ValueError(f"field 'bbox' must be 4 finite numbers x1 y1 x2 y2, got "
+            raise SampleError(f"field 'bbox' must be 4 finite numbers x1 y1 x2 y2, got "
                              f'{bbox.tolist()}' + _where(results))
         x1, y1, x2, y2 = bbox
         if x2 <= x1 or y2 <= y1:
-            raise ValueError(f"field 'bbox' is empty (x1 y1 x2 y2 = {bbox.tolist()})"
+            raise SampleError(f"field 'bbox' is empty (x1 y1 x2 y2 = {bbox.tolist()})"
                              + _where(results))
         results['bbox_center'] = np.array([(x1 + x2) / 2, (y1 + y2) / 2], dtype=np.float32)
         results['bbox_scale'] = np.array([x2 - x1, y2 - y1], dtype=np.float32) * self.padding

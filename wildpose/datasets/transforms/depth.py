@@ -6,6 +6,7 @@ from mmcv.transforms import BaseTransform
 
 from ...geometry.depth import root_relative_depth
 from ...registry import TRANSFORMS
+from ..sample_checks import SampleError
 from ...structures.skeleton import BONES, ROOT
 
 
@@ -36,5 +37,5 @@ class DepthFromPose3D(BaseTransform):
             results['keypoints_depth'] = root_relative_depth(
                 kpts, kpts3d, ROOT, BONES, results.get('keypoints_visible'))
         except ValueError as err:
-            raise ValueError(f"fields 'keypoints'/'keypoints_3d': {err}" + where) from err
+            raise SampleError(f"fields 'keypoints'/'keypoints_3d': {err}" + where) from err
         return results

@@ -1,6 +1,7 @@
 // CPU kernels of the bone-ratio (geometric constraint) loss: samples are spread over
 // OpenMP threads (at::parallel_for), each computed by the routines of bone_ratio_kernel.h.
 // The batch sum is taken in a fixed order, so the loss does not depend on the threads.
+// Samples with 3D labels are computed too (times 0), so that NaN passes as in the reference.
 #include <ATen/Parallel.h>
 #include <torch/library.h>
 
@@ -32,17 +33,18 @@ at::Tensor bone_ratio_loss_forward_cpu(const at::Tensor& xy, const at::Tensor& z
   const BoneList bones = bone_list(in);
   const bool* has3d = in.has_3d.data_ptr<bool>();
   std::vector<double> per_sample(static_cast<size_t>(batch), 0.0);
+  at::Tensor out = at::empty({}, in.z.options());
   AT_DISPATCH_FLOATING_TYPES(in.z.scalar_type(), "bone_ratio_loss_forward_cpu", [&] {
     at::parallel_for(0, batch, kSamplesPerTask, [&](int64_t begin, int64_t end) {
-      for (int64_t b = begin; b < end; ++b) {
-        if (!has3d[b]) per_sample[b] = sample_loss(rows_of<scalar_t>(in, b), bones);
+      for (int64_t b = begin; b < end; ++b) {  // a 3D sample adds 0, or NaN (0 * NaN)
+        per_sample[b] = sample_loss(rows_of<scalar_t>(in, b), bones) * (has3d[b] ? 0.0 : 1.0);
       }
     });
+    double total = 0.0;
+    for (double v : per_sample) total += v;
+    out.data_ptr<scalar_t>()[0] = batch_loss<scalar_t>(total, batch);
   });
-  double total = 0.0;
-  for (double v : per_sample) total += v;
-  return at::scalar_tensor(batch > 0 ? total / static_cast<double>(batch) : 0.0,
-                           in.z.options());
+  return out;
 }
 
 std::tuple<at::Tensor, at::Tensor> bone_ratio_loss_backward_cpu(
@@ -63,9 +65,8 @@ std::tuple<at::Tensor, at::Tensor> bone_ratio_loss_backward_cpu(
     scalar_t* gz = grad_z.data_ptr<scalar_t>();
     at::parallel_for(0, batch, kSamplesPerTask, [&](int64_t begin, int64_t end) {
       for (int64_t b = begin; b < end; ++b) {
-        if (has3d[b]) continue;
-        sample_loss_backward(rows_of<scalar_t>(in, b), bones, scale, gxy + 2 * joints * b,
-                             gz + joints * b);
+        sample_loss_backward(rows_of<scalar_t>(in, b), bones, scale * (has3d[b] ? 0.0 : 1.0),
+                             gxy + 2 * joints * b, gz + joints * b);
       }
     });
   });

@@ -6,7 +6,7 @@
 // the batch loss: one launch, no atomics, the same result on every run. A batch of a
 // few hundred samples is one step of one block, so nothing is gained from more blocks.
 // Backward: one thread per sample writes that sample's gradient rows (zeros for samples
-// with 3D labels); the incoming gradient is read on the device (no host synchronisation).
+// with 3D labels, unless NaN passes, as in the reference); the incoming gradient is read on the device (no host synchronisation).
 #include <ATen/ATen.h>
 #include <ATen/Dispatch.h>
 #include <c10/cuda/CUDAStream.h>
@@ -33,13 +33,12 @@ __global__ void __launch_bounds__(kThreads)
   __shared__ double shared[kWarps];
   double partial[1] = {0.0};
   for (int64_t b = threadIdx.x; b < batch; b += kThreads) {
-    if (has_3d[b]) continue;
-    partial[0] += sample_loss(sample_rows(xy, z, visible, joints, b), bones);
+    // a 3D sample adds 0, or NaN (0 * NaN), as in the reference
+    partial[0] += sample_loss(sample_rows(xy, z, visible, joints, b), bones) *
+                  (has_3d[b] ? 0.0 : 1.0);
   }
   cuda::block_sum(partial, shared);
-  if (threadIdx.x == 0) {
-    out[0] = static_cast<scalar_t>(batch > 0 ? partial[0] / static_cast<double>(batch) : 0.0);
-  }
+  if (threadIdx.x == 0) out[0] = batch_loss<scalar_t>(partial[0], batch);
 }
 
 template <typename scalar_t>
@@ -57,8 +56,8 @@ __global__ void __launch_bounds__(kThreads)
   for (int64_t k = 0; k < joints; ++k) {
     gxy[2 * k] = gxy[2 * k + 1] = gz[k] = scalar_t(0);
   }
-  if (has_3d[b]) return;
-  const double scale = static_cast<double>(grad_loss[0]) / static_cast<double>(batch);
+  const double scale = static_cast<double>(grad_loss[0]) / static_cast<double>(batch) *
+                       (has_3d[b] ? 0.0 : 1.0);
   sample_loss_backward(sample_rows(xy, z, visible, joints, b), bones, scale, gxy, gz);
 }
 
@@ -89,7 +88,6 @@ std::tuple<at::Tensor, at::Tensor> bone_ratio_loss_backward_cuda(
   const BoneInputs in =  // checks first: the guard needs a CUDA device
       prepare_bone_backward_inputs(grad_loss, xy, z, visible, has_3d, parents, children,
                                    weights, group_ids);
-  check_same_device(xy, grad_loss, "grad_loss");
   const c10::cuda::CUDAGuard guard(in.z.device());
   const int64_t batch = in.z.size(0), joints = in.z.size(1);
   at::Tensor grad_xy = at::empty(in.xy.sizes(), in.xy.options());

@@ -26,6 +26,22 @@ inline void check_heatmaps(const at::Tensor& heatmaps) {
               "soft_argmax: a heatmap must have fewer than 2^31 cells");
 }
 
+// The backward pass's tensors must all be on the device of the heatmaps (checked before
+// any of them is read, and before the CUDA device guard).
+inline void check_soft_argmax_backward_devices(const at::Tensor& grad_coords,
+                                               const c10::optional<at::Tensor>& grad_conf,
+                                               const at::Tensor& heatmaps,
+                                               const at::Tensor& coords, const at::Tensor& maxv,
+                                               const at::Tensor& inv) {
+  check_same_device(heatmaps, grad_coords, "soft_argmax_backward: grad_coords");
+  check_same_device(heatmaps, coords, "soft_argmax_backward: coords");
+  check_same_device(heatmaps, maxv, "soft_argmax_backward: max");
+  check_same_device(heatmaps, inv, "soft_argmax_backward: inv_sum");
+  if (grad_conf.has_value() && grad_conf->defined()) {
+    check_same_device(heatmaps, *grad_conf, "soft_argmax_backward: grad_conf");
+  }
+}
+
 // The heatmaps made contiguous, and their sizes.
 struct ContiguousHeatmaps {
   at::Tensor x;  // (B, J, H, W)

@@ -47,10 +47,13 @@ template <typename scalar_t>
 WP_ALWAYS_INLINE void forward_slice(const scalar_t* x, int h, int w, scalar_t beta,
                                     scalar_t* coords, scalar_t* ref_out, scalar_t* inv_out) {
   const int64_t n = static_cast<int64_t>(h) * w;
-  const scalar_t ref = reference_value(x, n, beta);
+  // beta = 0: every exponent is 0 * h (r = 0 keeps h - r from overflowing)
+  const scalar_t ref = beta == scalar_t(0) ? scalar_t(0) : reference_value(x, n, beta);
   const scalar_t bl = exponent_scale(beta);
   *ref_out = ref;
-  if (!std::isfinite(ref)) {  // all -inf, or an inf: the softmax is undefined (NaN)
+  // all beta * h are -inf, one is +inf or NaN, or beta * h overflows float32 as it does
+  // in the reference: the softmax is undefined (NaN)
+  if (!std::isfinite(ref * beta)) {
     const scalar_t nan = std::numeric_limits<scalar_t>::quiet_NaN();
     coords[0] = coords[1] = *inv_out = nan;
     return;
@@ -194,6 +197,7 @@ at::Tensor soft_argmax_backward_cpu(const at::Tensor& grad_coords,
                                     const at::Tensor& heatmaps, const at::Tensor& coords,
                                     const at::Tensor& maxv, const at::Tensor& inv, double beta) {
   check_heatmaps(heatmaps);
+  check_soft_argmax_backward_devices(grad_coords, grad_conf, heatmaps, coords, maxv, inv);
   const SoftArgmaxBackwardArgs a =
       prepare_soft_argmax_backward(grad_coords, grad_conf, heatmaps, coords, maxv, inv);
   const int h = a.h, w = a.w;

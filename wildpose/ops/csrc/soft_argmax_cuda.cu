@@ -41,8 +41,9 @@ __global__ void __launch_bounds__(kThreads)
     const scalar_t t = sign * xs[k];
     m = t > m ? t : m;
   }
-  const scalar_t ref = sign * cuda::block_max(m, shared);
-  if (!isfinite(ref)) {  // all -inf, or an inf: the softmax is undefined (NaN)
+  const scalar_t top = sign * cuda::block_max(m, shared);
+  const scalar_t ref = beta == scalar_t(0) ? scalar_t(0) : top;  // as soft_argmax_cpu.cpp
+  if (!isfinite(ref * beta)) {  // undefined softmax, or beta * h overflows: NaN
     if (threadIdx.x == 0) {
       const scalar_t nan = std::numeric_limits<scalar_t>::quiet_NaN();
       coords[2 * slice] = coords[2 * slice + 1] = inv[slice] = nan;
@@ -140,12 +141,7 @@ at::Tensor soft_argmax_backward_cuda(const at::Tensor& grad_coords,
                                      const at::Tensor& maxv, const at::Tensor& inv,
                                      double beta) {
   check_heatmaps_cuda(heatmaps);
-  for (const at::Tensor* t : {&grad_coords, &coords, &maxv, &inv}) {
-    check_same_device(heatmaps, *t, "a soft_argmax_backward argument");
-  }
-  if (grad_conf.has_value() && grad_conf->defined()) {
-    check_same_device(heatmaps, *grad_conf, "grad_conf");
-  }
+  check_soft_argmax_backward_devices(grad_coords, grad_conf, heatmaps, coords, maxv, inv);
   TORCH_CHECK(heatmaps.is_cuda(), "soft_argmax_backward: heatmaps must be on a CUDA device");
   const c10::cuda::CUDAGuard guard(heatmaps.device());
   const SoftArgmaxBackwardArgs a =
