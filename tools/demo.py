@@ -124,8 +124,9 @@ def _name(path: str, used: set[str]) -> str:
     return name
 
 
-def _progress(total: int):
+def _progress(name: str, total: int):
     from mmengine.utils import ProgressBar
+    print(f'{name}:', file=sys.stderr)
     return ProgressBar(total, file=sys.stderr)
 
 
@@ -134,7 +135,7 @@ def run_images(inferencer, source, args, view, outcome: DemoOutcome, used: set[s
     from wildpose.apis.results import output_header
     from wildpose.visualization import render_frame, save_rgb
 
-    bar = _progress(len(source))
+    bar = _progress(source.name, len(source))
     for frame in inferencer.run(source, smooth=args.smooth, keep_images=True):
         bar.update()
         if frame.error:
@@ -160,7 +161,7 @@ def run_video(inferencer, source, args, view, outcome: DemoOutcome, used: set[st
     name = _name(source.name.replace(':', ''), used)
     recorder = PoseRecorder(source.name, source.fps)
     mp4 = osp.join(args.out_dir, f'{name}.mp4')
-    bar = _progress(len(source))
+    bar = _progress(source.name, len(source))
     with VideoWriter(mp4, source.fps) as writer:
         for frame in inferencer.run(source, smooth=args.smooth, keep_images=True):
             bar.update()
@@ -206,7 +207,8 @@ def main(argv: list[str] | None = None) -> DemoOutcome:
             run(inferencer, source, args, view, outcome, used)
         except (OSError, ValueError) as err:  # this input fails; the others go on
             outcome.failures.append((str(target), f'{type(err).__name__}: {err}'))
-    print(f'\nwrote {len(outcome.written)} file(s) to {args.out_dir}', file=sys.stderr)
+        print(file=sys.stderr)  # end the progress bar's line
+    print(f'wrote {len(outcome.written)} file(s) to {args.out_dir}', file=sys.stderr)
     if outcome.failures:
         print(f'{len(outcome.failures)} input(s) failed:', file=sys.stderr)
         for what, why in outcome.failures:

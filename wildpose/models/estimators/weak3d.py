@@ -157,16 +157,24 @@ class Weak3DPoseEstimator(BaseModel):
                                    return_confidence=True)
         return decode_argmax_torch(heatmaps)
 
+    def decode_pose(self, heatmaps: Tensor, depth: Tensor, dtype: torch.dtype = torch.float64
+                    ) -> tuple[Tensor, Tensor, Tensor]:
+        """Heatmaps (B, J, h, w) and normalised depths (B, J) -> 2D joints (B, J, 2) heatmap
+        px, scores (B, J) and root-relative 3D joints (B, J, 3) mm (computed in ``dtype``).
+        Tensors only, so that it exports (``wildpose.apis.export``)."""
+        coords_hm, scores = self._decode(heatmaps)
+        z_hm = denormalise_depth(depth, heatmaps.shape[-1])
+        pose_hm = torch.cat([coords_hm, z_hm[..., None]], dim=-1).to(dtype)
+        pose_mm = pose_to_metric(pose_hm, self.test_cfg['bone_length_sum_mm'], ROOT,
+                                 self.test_cfg['thorax_midpoint'])
+        return coords_hm, scores, pose_mm
+
     def predict(self, inputs: Tensor, data_samples: list[PoseDataSample]
                 ) -> list[PoseDataSample]:
         """Decode 2D joints (image px) and root-relative 3D joints (mm) for each sample."""
         heatmaps, depth = self._predict_maps(inputs)
-        coords_hm, scores = self._decode(heatmaps)
+        coords_hm, scores, pose_mm = self.decode_pose(heatmaps, depth)
         h_hm, w_hm = heatmaps.shape[-2:]
-        z_hm = denormalise_depth(depth, w_hm)
-        pose_hm = torch.cat([coords_hm, z_hm[..., None]], dim=-1).double()
-        pose_mm = pose_to_metric(pose_hm, self.test_cfg['bone_length_sum_mm'], ROOT,
-                                 self.test_cfg['thorax_midpoint'])
         coords_hm = coords_hm.double().cpu().numpy()
         for i, ds in enumerate(data_samples):
             in_w, in_h = ds.metainfo['input_size']
