@@ -41,17 +41,14 @@ class ExportWrapper(nn.Module):
     """Crops (B, 3, H, W) float BGR [0, 255] -> the outputs named above (a tuple).
 
     Args:
-        model: a wildpose estimator (``init_model``); it is deep-copied, put in eval mode
-            and in the default memory layout, so the caller's model is left as it was.
+        model: a wildpose estimator (``init_model``); it is deep-copied (to the CPU, in
+            eval mode), so the caller's model is left as it was.
         with_decode: also return the decoded joints.
     """
 
     def __init__(self, model: nn.Module, with_decode: bool = False) -> None:
         super().__init__()
         model = copy.deepcopy(model).cpu().eval()
-        if getattr(model, 'channels_last', False):  # ONNX has no memory layouts
-            model.channels_last = False
-            model.to(memory_format=torch.contiguous_format)
         for p in model.parameters():
             p.requires_grad_(False)
         self.model = model
@@ -153,11 +150,15 @@ def time_calls(fn: Any, repeats: int, warmup: int = 2) -> list[float]:
 
 def benchmark(path: str, wrapper: ExportWrapper, crops: Tensor, repeats: int = 20
               ) -> dict[str, Sequence[float]]:
-    """Seconds per call of eager PyTorch and ONNX Runtime on the same crops, alternating
-    so that both see the same machine load."""
+    """Seconds per call of eager PyTorch and ONNX Runtime (as many threads as PyTorch's
+    ``torch.get_num_threads()``) on the same crops, alternating so that both see the same
+    machine load."""
     import onnxruntime as ort
 
-    session = ort.InferenceSession(path, providers=['CPUExecutionProvider'])
+    options = ort.SessionOptions()  # the same number of threads as PyTorch
+    options.intra_op_num_threads = torch.get_num_threads()
+    options.inter_op_num_threads = 1
+    session = ort.InferenceSession(path, options, providers=['CPUExecutionProvider'])
     name = session.get_inputs()[0].name
     x = crops.numpy()
 
