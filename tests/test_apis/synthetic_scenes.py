@@ -25,7 +25,6 @@ def render_people(size: tuple[int, int], centres_px: list[tuple[float, float]],
     """Standing people whose x-y extents are centred on ``centres_px``: BGR image,
     people, camera."""
     w, h = size
-    rng = np.random.default_rng(seed)
     cam = Camera(focal, focal, (w - 1) / 2, (h - 1) / 2)
     img = lab_background((w, h))
     people = []
@@ -33,13 +32,12 @@ def render_people(size: tuple[int, int], centres_px: list[tuple[float, float]],
         rng_k = np.random.default_rng([seed, k])
         subject = sample_subject(rng_k)
         look = sample_appearance(DOMAINS['wild'], rng_k)
-        body = sample_pose(subject, rng_k, activity='standing').rotated(rot_y(15.0 * k),
-                                                                         np.zeros(3))
+        standing = sample_pose(subject, rng_k, activity='standing')
+        body = standing.rotated(rot_y(15.0 * k), np.zeros(3))
         posed = body.rotated(np.eye(3), place_person(body.joints, cam, distance_mm, centre))
         draw_person(img, posed, subject, look, cam)
         uv = project(posed.joints, cam)
         people.append(Person(posed.joints.copy(), uv, np.concatenate([uv.min(0), uv.max(0)])))
-    del rng
     return img, people, cam
 
 

@@ -61,8 +61,8 @@ def test_coco_results_list_by_image_number_frame_index_and_images_table(tmp_path
             dict(image_id=397133, category_id=1, bbox=[50, 5, 10, 10], score=0.2),
             dict(image_id=397133, category_id=3, bbox=[0, 0, 50, 50], score=0.99),  # a car
             dict(image_id=2, bbox=[1, 2, 30, 40], score=0.8)]
-    det = build_detector(dict(type='CocoDetectionFile', det_file=_write(tmp_path / 'd.json',
-                                                                         dets)))
+    det_file = _write(tmp_path / 'd.json', dets)
+    det = build_detector(dict(type='CocoDetectionFile', det_file=det_file))
     coco_name = _frame(img, path='/x/000000397133.jpg')
     out = det(coco_name)
     assert out.boxes.tolist() == [[10, 20, 40, 60]] and out.scores.tolist() == [

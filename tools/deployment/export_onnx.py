@@ -78,8 +78,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         check = example_crops(model, 2 if args.dynamic_batch else args.batch, seed=1)
         diffs = compare_onnx(args.out, wrapper, check)
         with torch.no_grad():
-            scales = {n: float(t.abs().max()) for n, t in zip(wrapper.output_names,
-                                                             wrapper(check))}
+            eager = wrapper(check)
+        scales = {n: float(t.abs().max()) for n, t in zip(wrapper.output_names, eager)}
         for name, d in diffs.items():
             print(f'  ONNX Runtime vs PyTorch, {name}: max |diff| {d:.2e} '
                   f'(largest |value| {scales[name]:.3g})')
