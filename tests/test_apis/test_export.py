@@ -150,3 +150,13 @@ def test_export_command_and_side_by_side_timing(tmp_path):
     times = benchmark(str(tmp_path / 'maps.onnx'), wrapper, example_crops(model, 1), repeats=3)
     assert len(times['pytorch']) == len(times['onnxruntime']) == 3
     assert min(times['pytorch']) > 0 and min(times['onnxruntime']) > 0
+
+
+def test_a_model_prepared_for_fast_inference_exports_too(tmp_path):
+    """Batch norms folded into convolutions, channels-last (wildpose.models.fast_inference)."""
+    from wildpose.models.fast_inference import optimise_for_inference
+
+    model = optimise_for_inference(_model(TINY), fold_bn=True, channels_last=True)
+    path = str(tmp_path / 'fast.onnx')
+    wrapper = export_onnx(model, path, with_decode=True)
+    _check_equal(path, wrapper, example_crops(model, 1, seed=4))
