@@ -31,7 +31,7 @@ from mmengine.registry import PARAM_SCHEDULERS as MMENGINE_PARAM_SCHEDULERS
 from mmengine.registry import TRANSFORMS as MMENGINE_TRANSFORMS
 from mmengine.registry import VISBACKENDS as MMENGINE_VISBACKENDS
 from mmengine.registry import VISUALIZERS as MMENGINE_VISUALIZERS
-from mmengine.registry import Registry
+from mmengine.registry import Registry, build_from_cfg
 
 
 def _registered_names(registry: Registry) -> list[str]:
@@ -61,9 +61,8 @@ def check_type(cfg: Any, registry: Registry) -> None:
             "Check the spelling, or add the module that registers it to `custom_imports`.")
 
 
-def _checked(parent: Registry):
-    """Wrap the parent registry's build function with :func:`check_type`."""
-    parent_build = parent.build_func
+def _checked(parent_build: Any):
+    """Wrap a build function (the parent registry's) with :func:`check_type`."""
 
     def build(cfg: Any, *args: Any, registry: Registry, **kwargs: Any) -> Any:
         for item in (cfg if isinstance(cfg, list) else [cfg]):
@@ -74,7 +73,8 @@ def _checked(parent: Registry):
 
 
 def _child(name: str, parent: Registry, location: str) -> Registry:
-    return Registry(name, parent=parent, build_func=_checked(parent), locations=[location])
+    return Registry(name, parent=parent, build_func=_checked(parent.build_func),
+                    locations=[location])
 
 
 MODELS = _child('model', MMENGINE_MODELS, 'wildpose.models')
@@ -90,6 +90,9 @@ LOOPS = _child('loop', MMENGINE_LOOPS, 'wildpose.engine')
 OPTIMIZERS = _child('optimizer', MMENGINE_OPTIMIZERS, 'wildpose.engine')
 OPTIM_WRAPPERS = _child('optim_wrapper', MMENGINE_OPTIM_WRAPPERS, 'wildpose.engine')
 PARAM_SCHEDULERS = _child('parameter scheduler', MMENGINE_PARAM_SCHEDULERS, 'wildpose.engine')
-#: target encoders/decoders (MMPose's KEYPOINT_CODECS); mmengine has no such root registry
-KEYPOINT_CODECS = Registry('keypoint codec', locations=['wildpose.codecs'])
-KEYPOINT_CODECS.build_func = _checked(KEYPOINT_CODECS)
+#: target encoders/decoders (MMPose's KEYPOINT_CODECS; wildpose's own kind: no mmengine parent)
+KEYPOINT_CODECS = Registry('keypoint codec', build_func=_checked(build_from_cfg),
+                           locations=['wildpose.codecs'])
+#: person detectors of the inferencer (wildpose's own kind: no mmengine parent)
+PERSON_DETECTORS = Registry('person detector', build_func=_checked(build_from_cfg),
+                            locations=['wildpose.apis.detectors'])

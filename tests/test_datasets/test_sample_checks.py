@@ -13,7 +13,8 @@ from wildpose.utils import register_all_modules
 
 PIPELINE = [dict(type='LoadImage'), dict(type='GetBBoxCenterScale'),
             dict(type='DepthFromPose3D'), dict(type='TopdownAffine', input_size=(32, 32)),
-            dict(type='GenerateTargets', heatmap_size=(8, 8), sigma=1.0),
+            dict(type='GenerateTarget', encoder=dict(
+                type='HeatmapDepthCodec', input_size=(32, 32), heatmap_size=(8, 8))),
             dict(type='PackPoseInputs')]
 
 

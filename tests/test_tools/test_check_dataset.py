@@ -36,7 +36,8 @@ def _write(tmp_path):
         images=images, annotations=anns, categories=[dict(id=1, name='person')])))
     pipeline = [dict(type='LoadImage'), dict(type='GetBBoxCenterScale'),
                 dict(type='DepthFromPose3D'), dict(type='TopdownAffine', input_size=(32, 32)),
-                dict(type='GenerateTargets', heatmap_size=(8, 8), sigma=1.0),
+                dict(type='GenerateTarget', encoder=dict(
+                type='HeatmapDepthCodec', input_size=(32, 32), heatmap_size=(8, 8))),
                 dict(type='PackPoseInputs')]
     dataset = dict(type='Coco3DDataset', ann_file='lab.json', data_root=str(tmp_path),
                    data_prefix=dict(img=str(tmp_path)), pipeline=pipeline)

@@ -21,6 +21,7 @@ def _load_tool(name: str):
     spec = importlib.util.spec_from_file_location(f'_wp_tool_{name}',
                                                   osp.join(REPO, 'tools', f'{name}.py'))
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
@@ -57,9 +58,10 @@ def test_demo_writes_picture_and_joints(tiny_checkpoint, tmp_path):
     (folder / 'notes.txt').write_text('not an image')
     out = tmp_path / 'out'
     demo = _load_tool('demo')
-    written = demo.main([str(folder), '--config', CONFIG, '--checkpoint', tiny_checkpoint,
-                         '--out-dir', str(out), '--device', 'cpu'])
-    assert sorted(osp.basename(p) for p in written) == ['person.png', 'second.png']
+    outcome = demo.main([str(folder), '--config', CONFIG, '--checkpoint', tiny_checkpoint,
+                         '--out-dir', str(out), '--device', 'cpu', '--detector', 'whole_image'])
+    assert sorted(osp.basename(p) for p in outcome.written) == ['person.png', 'second.png']
+    assert outcome.failures == []
 
     png = cv2.imread(str(out / 'person.png'))
     # 160x120 upscaled to 256 px high (192 px wide) + a 256 px square 3D view
@@ -68,50 +70,71 @@ def test_demo_writes_picture_and_joints(tiny_checkpoint, tmp_path):
     assert cv2.imread(str(out / 'second.png')).shape == (256, 512 + 256, 3)
 
     record = json.load(open(out / 'person.json'))
-    assert record['image_size'] == [120, 160]
-    assert len(record['joint_names']) == 16 and len(record['keypoints']) == 16
-    assert len(record['scores']) == 16
-    kp3d = np.array(record['keypoints_3d'])
+    assert record['image_size'] == [120, 160] and record['error'] is None
+    assert len(record['joint_names']) == 16 and 'mm' in record['conventions']['keypoints_3d']
+    assert record['intrinsics']['source'] == 'default_fov'
+    (person,) = record['persons']
+    assert len(person['keypoints']) == 16 and len(person['scores']) == 16
+    kp3d = np.array(person['keypoints_3d'])
     assert kp3d.shape == (16, 3) and np.allclose(kp3d[6], 0)  # root-relative, mm
-    assert record['bbox'] == [0.0, 0.0, 120.0, 160.0]  # the whole image without --bbox
+    assert person['bbox'] == [0.0, 0.0, 120.0, 160.0]  # the whole image
+    cam = np.array(person['keypoints_3d_camera'])
+    assert np.allclose(cam - cam[6], kp3d, atol=2e-3) and cam[6, 2] > 0
 
 
-def test_demo_with_a_box_and_flip_test(tiny_checkpoint, tmp_path):
+def test_demo_with_a_box_flip_test_camera_and_bad_inputs(tiny_checkpoint, tmp_path):
     path = tmp_path / 'p.png'
     cv2.imwrite(str(path), _synthetic_person())
+    (tmp_path / 'broken.png').write_bytes(b'not a png')
     demo = _load_tool('demo')
-    demo.main([str(path), '--config', CONFIG, '--checkpoint', tiny_checkpoint, '--out-dir',
-               str(tmp_path / 'o'), '--bbox', '20', '10', '100', '150', '--flip-test'])
+    outcome = demo.main([str(tmp_path / 'nothing_here'), str(tmp_path / 'broken.png'),
+                         str(path), '--config', CONFIG, '--checkpoint', tiny_checkpoint,
+                         '--out-dir', str(tmp_path / 'o'), '--bbox', '20', '10', '100', '150',
+                         '--flip-test', '--camera', '500', '500', '60', '80'])
+    # one report per bad input; the good one still done
+    assert [osp.basename(p) for p in outcome.written] == ['p.png']
+    assert len(outcome.failures) == 2
+    assert 'nothing_here' in outcome.failures[0][0] + outcome.failures[0][1]
+    assert 'broken.png' in outcome.failures[1][1]
     record = json.load(open(tmp_path / 'o' / 'p.json'))
-    assert record['bbox'] == [20.0, 10.0, 100.0, 150.0]
-    with pytest.raises(FileNotFoundError, match='nothing_here'):
-        demo.main([str(tmp_path / 'nothing_here'), '--config', CONFIG, '--checkpoint',
-                   tiny_checkpoint, '--out-dir', str(tmp_path / 'o')])
+    assert record['persons'][0]['bbox'] == [20.0, 10.0, 100.0, 150.0]
+    assert record['intrinsics'] == dict(fx=500.0, fy=500.0, cx=60.0, cy=80.0, source='given')
+    with pytest.raises(SystemExit):  # argparse: nothing to run on
+        demo.main(['--config', CONFIG, '--checkpoint', tiny_checkpoint, '--out-dir', 'x'])
 
 
-def test_demo_folder_goes_on_after_a_bad_image_and_reports_each(tiny_checkpoint, tmp_path):
-    """Before: the first unreadable image stopped the folder; the good ones after it were
-    never written."""
-    folder = tmp_path / 'images'
-    folder.mkdir()
-    cv2.imwrite(str(folder / 'a_good.png'), _synthetic_person())
-    (folder / 'b_broken.jpg').write_bytes(b'not a jpeg')
-    cv2.imwrite(str(folder / 'c_good.png'), _synthetic_person(100, 200))
-    env = dict(os.environ, OMP_NUM_THREADS='1')
-    proc = subprocess.run(
-        [sys.executable, osp.join(REPO, 'tools', 'demo.py'), str(folder), '--config', CONFIG,
-         '--checkpoint', tiny_checkpoint, '--out-dir', str(tmp_path / 'out'),
-         '--bbox', '-900', '0', '100', '100'], env=env, capture_output=True, text=True)
-    assert proc.returncode == 2
-    assert 'b_broken.jpg: skipped' in proc.stderr
-    assert 'demo.py: error: ValueError: 3 of 3 images failed' in proc.stderr
-    proc = subprocess.run(
-        [sys.executable, osp.join(REPO, 'tools', 'demo.py'), str(folder), '--config', CONFIG,
-         '--checkpoint', tiny_checkpoint, '--out-dir', str(tmp_path / 'out')],
-        env=env, capture_output=True, text=True)
-    assert proc.returncode == 2, proc.stderr
-    errors = [ln for ln in proc.stderr.splitlines() if ': error: ' in ln]
-    assert len(errors) == 1 and '1 of 3 images failed (the other 2 are written)' in errors[0]
-    assert 'b_broken.jpg' in errors[0]
-    assert sorted(os.listdir(tmp_path / 'out')) == ['a_good.json', 'a_good.png',
-                                                   'c_good.json', 'c_good.png']
+@pytest.mark.slow
+def test_demo_on_a_video_and_a_fake_webcam(tiny_checkpoint, tmp_path, monkeypatch):
+    sys.path.insert(0, osp.join(REPO, 'tests', 'test_apis'))
+    from synthetic_scenes import FakeCapture, walking_video, write_video
+
+    frames, _ = walking_video(6)
+    video = str(tmp_path / 'walk.mp4')
+    write_video(video, frames, 25.0)
+    demo = _load_tool('demo')
+    out = tmp_path / 'out'
+    outcome = demo.main([video, '--config', CONFIG, '--checkpoint', tiny_checkpoint,
+                         '--out-dir', str(out), '--view-azim', '-30', '--view-elev', '40'])
+    assert [osp.basename(p) for p in outcome.written] == ['walk.mp4'] and not outcome.failures
+    cap = cv2.VideoCapture(str(out / 'walk.mp4'))
+    assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 6
+    ok, first = cap.read()
+    assert ok and first.shape[0] == 256 and first.shape[1] > 256  # 2D beside the 3D view
+    record = json.load(open(out / 'walk.json'))
+    assert record['fps'] == pytest.approx(25.0) and len(record['frames']) == 6
+    ids = [[p['track_id'] for p in f['persons']] for f in record['frames']]
+    assert all(sorted(i) == [0, 1] for i in ids), ids  # HOG finds both, tracked
+    arrays = np.load(out / 'walk.npz')
+    assert arrays['keypoints_3d_camera'].shape == (12, 16, 3)
+    assert sorted(set(arrays['track_id'].tolist())) == [0, 1]
+    assert np.allclose(arrays['keypoints'][0], record['frames'][0]['persons'][0]['keypoints'],
+                       atol=1e-3)
+    assert json.loads(str(arrays['meta']))['conventions'] == record['conventions']
+
+    # the webcam path, on a stand-in for cv2.VideoCapture (no camera here)
+    monkeypatch.setattr(cv2, 'VideoCapture', lambda index: FakeCapture(frames, fps=30.0))
+    outcome = demo.main(['--webcam', '--config', CONFIG, '--checkpoint', tiny_checkpoint,
+                         '--out-dir', str(out), '--max-frames', '3', '--detector',
+                         'whole_image'])
+    assert [osp.basename(p) for p in outcome.written] == ['webcam0.mp4']
+    assert len(json.load(open(out / 'webcam0.json'))['frames']) == 3

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import os.path as osp
 import warnings
+import weakref
 from typing import Any, Sequence
 
 import numpy as np
@@ -163,6 +164,25 @@ def check_bbox(bbox: Any, shape: tuple[int, ...]) -> np.ndarray:
     return box
 
 
+_PIPELINES: 'weakref.WeakKeyDictionary[nn.Module, tuple[int, Any]]' = weakref.WeakKeyDictionary()
+
+
+def _test_pipeline(model: nn.Module) -> Any:
+    """The model's test pipeline (without image loading), built once per model config."""
+    from mmengine.dataset import Compose
+
+    from ..registry import TRANSFORMS  # noqa: F401  (locations import the transforms)
+
+    cfg = getattr(model, 'cfg', None)
+    if cfg is None:
+        raise AttributeError('model has no .cfg: build it with wildpose.apis.init_model')
+    cached = _PIPELINES.get(model)
+    if cached is None or cached[0] != id(cfg):
+        cached = (id(cfg), Compose([TRANSFORMS.build(t) for t in inference_pipeline_config(cfg)]))
+        _PIPELINES[model] = cached
+    return cached[1]
+
+
 def inference_topdown(model: nn.Module, img: str | np.ndarray,
                       bbox: Sequence[float] | np.ndarray | None = None
                       ) -> PoseDataSample | list[PoseDataSample]:
@@ -172,45 +192,43 @@ def inference_topdown(model: nn.Module, img: str | np.ndarray,
         model: a model from :func:`init_model` (it needs ``model.cfg``).
         img: an image path, or an (H, W, 3) uint8 BGR array (a 2D array is taken as grey).
         bbox: the person box x1 y1 x2 y2 in image px; the whole image when None. An
-            (N, 4) array gives one result per box. See :func:`check_bbox` for the boxes
-            refused (wholly outside the image, absurdly large) and warned about.
+            (N, 4) array gives one result per box, all run as one batch. See
+            :func:`check_bbox` for the boxes refused (wholly outside the image, absurdly
+            large) and warned about.
 
     Returns:
         A :class:`PoseDataSample` (a list for (N, 4) boxes) with ``pred_keypoints``
         (J, 2) image px, ``pred_scores`` (J,) and ``pred_keypoints_3d`` (J, 3)
         root-relative mm, plus the crop's metainfo (``bbox_center``, ``bbox_scale``, ...).
     """
-    from mmengine.dataset import Compose, pseudo_collate
+    from mmengine.dataset import pseudo_collate
 
-    from ..registry import TRANSFORMS  # noqa: F401  (locations import the transforms)
-
-    cfg = getattr(model, 'cfg', None)
-    if cfg is None:
-        raise AttributeError('model has no .cfg: build it with wildpose.apis.init_model')
+    pipeline = _test_pipeline(model)
     image, path = _read_image(img)
-    boxes = np.asarray(bbox, dtype=np.float32) if bbox is not None else None
-    if boxes is not None and boxes.ndim == 2:
-        return [inference_topdown(model, image, b) for b in boxes]
-    box = check_bbox(bbox, image.shape)
-    pipeline = Compose([TRANSFORMS.build(t) for t in inference_pipeline_config(cfg)])
-    data = dict(img=image, img_path=path, img_shape=image.shape[:2],
-                ori_shape=image.shape[:2], bbox=box, sample_idx=0, img_id=0, has_3d=False,
-                domain='', action='')  # no ground truth: no keypoints
-    packed = pipeline(data)
-    if packed is None:
-        raise RuntimeError('the test pipeline dropped the image')
+    many = bbox is not None and np.asarray(bbox).ndim == 2
+    boxes = [check_bbox(b, image.shape) for b in np.asarray(bbox)] if many else \
+        [check_bbox(bbox, image.shape)]
+    if not boxes:
+        return []
+    packed = []
+    for box in boxes:
+        data = dict(img=image, img_path=path, img_shape=image.shape[:2],
+                    ori_shape=image.shape[:2], bbox=box, sample_idx=0, img_id=0,
+                    has_3d=False, domain='', action='')  # no ground truth: no keypoints
+        packed.append(pipeline(data))
+        if packed[-1] is None:
+            raise RuntimeError('the test pipeline dropped the image')
     model.eval()
     with torch.no_grad():
-        result = model.test_step(pseudo_collate([packed]))[0]
-    result.set_metainfo(dict(bbox=box))
-    return result
+        results = model.test_step(pseudo_collate(packed))
+    for result, box in zip(results, boxes):
+        result.set_metainfo(dict(bbox=box))
+    return results if many else results[0]
 
 
 def result_to_dict(sample: PoseDataSample) -> dict[str, Any]:
     """A JSON-ready dict of one result: joint names, 2D (image px), scores, 3D (mm)."""
-    def arr(x: Any) -> np.ndarray:
-        return x.detach().cpu().numpy() if hasattr(x, 'detach') else np.asarray(x)
-
+    arr = to_numpy
     out = dict(joint_names=list(JOINT_NAMES),
                keypoints=arr(sample.pred_keypoints).astype(float).tolist(),
                scores=arr(sample.pred_scores).astype(float).tolist(),

@@ -26,9 +26,9 @@ class DecodedPoses(NamedTuple):
     """What a codec's :meth:`~HeatmapDepthCodec.decode` returns, for a batch of B.
 
     Attributes:
-        keypoints: (B, J, 2) joints, input px (float64).
+        keypoints: (B, J, 2) joints, input px (float64 unless asked otherwise).
         scores: (B, J) confidences.
-        keypoints_3d: (B, J, 3) root-relative joints, mm (float64).
+        keypoints_3d: (B, J, 3) root-relative joints, mm (same dtype).
     """
     keypoints: Tensor
     scores: Tensor
@@ -125,22 +125,26 @@ class HeatmapDepthCodec:
         """(B, J, h, w) -> positions (B, J, 2) heatmap px and scores (B, J)."""
         return decode_argmax_torch(heatmaps)
 
-    def decode(self, heatmaps: Tensor, depth: Tensor) -> DecodedPoses:
-        """Predictions of a batch back to input px and metric 3D.
+    def decode(self, heatmaps: Tensor, depth: Tensor, dtype: torch.dtype = torch.float64
+               ) -> DecodedPoses:
+        """Predictions of a batch back to input px and metric 3D (tensors only, so that
+        it exports: ``wildpose.apis.export``).
 
         Args:
             heatmaps: (B, J, h, w) last-stack heatmaps.
             depth: (B, J) normalised depths.
+            dtype: precision of the positions and of the metric pose (float64 for
+                evaluation; float32 for an exported graph).
         """
         coords_hm, scores = self.decode_heatmaps(heatmaps.float())
         w_hm = heatmaps.shape[-1]
         z_hm = denormalise_depth(depth.float(), w_hm)
-        pose_hm = torch.cat([coords_hm, z_hm[..., None]], dim=-1).double()
+        pose_hm = torch.cat([coords_hm, z_hm[..., None]], dim=-1).to(dtype)
         pose_mm = pose_to_metric(pose_hm, self.bone_length_sum_mm, ROOT, self.thorax_midpoint)
         h_hm = heatmaps.shape[-2]
         to_input = torch.tensor([self.input_size[0] / w_hm, self.input_size[1] / h_hm],
-                                dtype=torch.float64, device=coords_hm.device)
-        return DecodedPoses(coords_hm.double() * to_input, scores, pose_mm)
+                                dtype=dtype, device=coords_hm.device)
+        return DecodedPoses(coords_hm.to(dtype) * to_input, scores, pose_mm)
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(input_size={self.input_size}, heatmap_size='

@@ -21,6 +21,14 @@ from .reference import bone_ratio_loss_reference, soft_argmax_reference
 
 _KERNEL_DTYPES = (torch.float32, torch.float64)
 _is_compiling = getattr(getattr(torch, 'compiler', None), 'is_compiling', lambda: False)
+_is_exporting = getattr(getattr(torch, 'compiler', None), 'is_exporting', lambda: False)
+
+
+def _exporting() -> bool:
+    """Whether the call is being traced for export (``torch.onnx.export``,
+    ``torch.jit.trace``, ``torch.export``): the graph then records the pure-PyTorch
+    references, which any runtime can run, instead of wildpose's compiled ops."""
+    return torch.jit.is_tracing() or torch.onnx.is_in_onnx_export() or _is_exporting()
 
 
 def _use_kernels(device: torch.device) -> bool:
@@ -98,7 +106,7 @@ def soft_argmax(heatmaps: Tensor, beta: float = 1.0, return_confidence: bool = F
         asked, (B, J) confidences in (0, 1].
     """
     check_soft_argmax_args(heatmaps)
-    if isinstance(beta, Tensor) or not _use_kernels(heatmaps.device):
+    if isinstance(beta, Tensor) or _exporting() or not _use_kernels(heatmaps.device):
         return soft_argmax_reference(heatmaps, beta, return_confidence)
     x = heatmaps if heatmaps.dtype in _KERNEL_DTYPES else heatmaps.float()
     coords, conf = SoftArgmaxFunction.apply(x, float(beta))

@@ -89,14 +89,19 @@ def draw_skeleton_2d(img: np.ndarray, keypoints: np.ndarray, scores: np.ndarray 
 def draw_skeleton_3d(keypoints_3d: np.ndarray, size: tuple[int, int] = (400, 400),
                      radius_mm: float = 1000.0, bones: Sequence[tuple[int, int]] = BONES,
                      elev: float = 12.0, azim: float = -70.0,
-                     title: str = '3D pose (mm)') -> np.ndarray:
-    """Render the 3D skeleton with matplotlib on fixed axes.
+                     title: str = '3D pose (mm)',
+                     centre: Sequence[float] | None = None) -> np.ndarray:
+    """Render one or several 3D skeletons with matplotlib on fixed axes.
 
     Args:
-        keypoints_3d: (J, 3) root-relative joints in mm, camera axes (x right, y down,
-            z forward); shown with z as depth and -y up.
+        keypoints_3d: (J, 3) joints, or (P, J, 3) for P people, in mm, camera axes (x
+            right, y down, z forward); shown with z as depth and -y up. Non-finite
+            skeletons are skipped.
         size: (h, w) of the picture in px.
-        radius_mm: every axis spans [-radius_mm, radius_mm] whatever the pose.
+        radius_mm: every axis spans ``centre +- radius_mm`` whatever the poses.
+        elev, azim: the viewing camera's elevation and azimuth, degrees (matplotlib's).
+        centre: (3,) the middle of the axes in the same camera axes; default the origin
+            (root-relative poses).
 
     Returns:
         (h, w, 3) uint8 RGB image.
@@ -104,24 +109,31 @@ def draw_skeleton_3d(keypoints_3d: np.ndarray, size: tuple[int, int] = (400, 400
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    pose = _check_points(keypoints_3d, 3, 'keypoints_3d')
+    poses = np.asarray(keypoints_3d, dtype=np.float64)
+    poses = poses[None] if poses.ndim == 2 else poses
+    if poses.ndim != 3:
+        raise ValueError(f'keypoints_3d must be (J, 3) or (P, J, 3), got shape {poses.shape}')
+    poses = [_check_points(p, 3, 'keypoints_3d') for p in poses]
+    c = np.zeros(3) if centre is None else np.asarray(centre, dtype=np.float64).reshape(3)
     h, w = size
     dpi = 100
     fig = Figure(figsize=(w / dpi, h / dpi), dpi=dpi)
     canvas = FigureCanvasAgg(fig)
     fig.subplots_adjust(left=0.0, right=0.88, bottom=0.04, top=0.94)
     ax = fig.add_subplot(projection='3d')
-    xs, ys, zs = pose[:, 0], pose[:, 2], -pose[:, 1]  # plot axes: x, depth, up
-    for i, j in bones:
-        color = np.array(COLORS_RGB[bone_side((i, j))]) / 255.0
-        ax.plot([xs[i], xs[j]], [ys[i], ys[j]], [zs[i], zs[j]], color=color, linewidth=2)
-    colors = [np.array(COLORS_RGB[joint_side(j)]) / 255.0 for j in range(len(pose))]
-    ax.scatter(xs, ys, zs, c=colors, s=10, depthshade=False)
+    for pose in poses:
+        if not np.all(np.isfinite(pose)):
+            continue
+        xs, ys, zs = pose[:, 0], pose[:, 2], -pose[:, 1]  # plot axes: x, depth, up
+        for i, j in bones:
+            color = np.array(COLORS_RGB[bone_side((i, j))]) / 255.0
+            ax.plot([xs[i], xs[j]], [ys[i], ys[j]], [zs[i], zs[j]], color=color, linewidth=2)
+        colors = [np.array(COLORS_RGB[joint_side(j)]) / 255.0 for j in range(len(pose))]
+        ax.scatter(xs, ys, zs, c=colors, s=10, depthshade=False)
     r = float(radius_mm)
-    ticks = np.linspace(-r, r, 5)
-    for axis in ('x', 'y', 'z'):
-        getattr(ax, f'set_{axis}lim')(-r, r)
-        getattr(ax, f'set_{axis}ticks')(ticks)
+    for axis, mid in (('x', c[0]), ('y', c[2]), ('z', -c[1])):
+        getattr(ax, f'set_{axis}lim')(mid - r, mid + r)
+        getattr(ax, f'set_{axis}ticks')(mid + np.linspace(-r, r, 5))
     ax.set_box_aspect((1, 1, 1), zoom=0.85)  # room for the axis labels
     ax.set_xlabel('x (mm)', fontsize=7)
     ax.set_ylabel('depth z (mm)', fontsize=7)

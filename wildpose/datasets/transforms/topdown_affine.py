@@ -17,7 +17,7 @@ class TopdownAffine(BaseTransform):
 
     The box is first grown to the input's aspect ratio. Keypoints follow the warp; depth
     follows its scale (``input_w / input_scale_w``). ``keypoints_visible`` is unchanged:
-    :class:`GenerateTargets` decides which joints get a target.
+    :class:`GenerateTarget` (its codec) decides which joints get a target.
 
     Required keys: img, bbox_center, bbox_scale, bbox_rotation (optional, default 0),
         keypoints and keypoints_depth (each optional)

@@ -136,12 +136,14 @@ class Weak3DPoseEstimator(BaseModel):
 
     # ------------------------------------------------------------------ inference
     @torch.no_grad()
-    def _predict_maps(self, inputs: Tensor, perm: list[int]) -> tuple[Tensor, Tensor]:
+    def _predict_maps(self, inputs: Tensor, perm: list[int] | None = None
+                      ) -> tuple[Tensor, Tensor]:
         """Last-stack heatmaps (B, J, h, w) and depths (B, J), flip-averaged if asked
-        (``perm``: the left/right permutation of the joints)."""
+        (``perm``: the left/right permutation of the joints; default the skeleton's)."""
         heatmaps, depth = self._network_outputs(inputs)
         hm = heatmaps[-1]
         if self.test_cfg['flip_test']:
+            perm = flip_indices() if perm is None else perm
             f_heatmaps, f_depth = self._network_outputs(inputs.flip(-1))
             hm = 0.5 * (hm + f_heatmaps[-1].flip(-1)[:, perm])
             depth = 0.5 * (depth + f_depth[:, perm])
