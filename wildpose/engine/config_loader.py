@@ -5,6 +5,7 @@ import os.path as osp
 
 from mmengine.config import Config
 
+from ..utils.package_configs import resolve_config_path
 from .config_check import check_top_level_keys, check_types
 from .data_root import override_data_root
 
@@ -17,9 +18,12 @@ def load_config(path: str, cfg_options: dict | None = None, work_dir: str | None
     * misspelt top-level keys and unknown registry types raise ``KeyError`` naming them;
     * ``work_dir`` defaults to ``work_dirs/<config name>``.
 
+    ``path`` may name a shipped config by package, ``wildpose::weak3d/hg_mixed.py``.
+
     Raises:
         FileNotFoundError: the config file does not exist.
     """
+    path = resolve_config_path(path)
     if not osp.isfile(path):
         raise FileNotFoundError(f'config file not found: {path}')
     cfg = Config.fromfile(path)
