@@ -5,6 +5,9 @@
         [--speed-iters N] [--speed-batch-size B] [--no-report] [--no-progress]
         [--cfg-options key=value ...] [--launcher ...]
 
+Several processes: tools/dist_test.sh or tools/slurm_test.sh (docs/distributed.md); the
+metrics are computed once, over all processes' predictions in dataset order.
+
 Writes into the work dir (default ``work_dirs/<config name>``):
 
 * ``metrics.json``: every metric, flat (``lab/mpjpe``, ``action/Walking/mpjpe``, ...);
@@ -145,16 +148,20 @@ def describe_run(runner, cfg, args: argparse.Namespace) -> dict:
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     from mmengine.dist import is_main_process
+    from mmengine.model import is_model_wrapper
     from mmengine.runner import Runner
 
     from wildpose.engine.checkpoint import check_checkpoint
+    from wildpose.engine.distributed import init_distributed
     from wildpose.utils import allow_mmengine_checkpoints, register_all_modules
 
     register_all_modules()
     allow_mmengine_checkpoints()
     cfg = build_config(args)
+    init_distributed(cfg)
     runner = Runner.from_cfg(cfg)
-    check_checkpoint(args.checkpoint, runner.model)
+    model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+    check_checkpoint(args.checkpoint, model)
     metrics = runner.test()
     metrics = {k: float(v) for k, v in metrics.items()}
     if not is_main_process():

@@ -1,7 +1,11 @@
 """Train a wildpose model from a config.
 
     python tools/train.py configs/weak3d/hg_mixed_synth.py [--work-dir DIR] [--resume [CKPT]]
-        [--amp] [--cfg-options key=value ...] [--launcher none|pytorch|slurm|mpi]
+        [--amp] [--auto-scale-lr] [--cfg-options key=value ...]
+        [--launcher none|pytorch|slurm|mpi]
+
+Several processes: tools/dist_train.sh (torchrun) or tools/slurm_train.sh (srun); see
+docs/distributed.md.
 """
 from __future__ import annotations
 
@@ -24,6 +28,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help='resume from CKPT, or from the latest checkpoint in the work dir '
                         'when no path is given')
     parser.add_argument('--amp', action='store_true', help='automatic mixed precision')
+    parser.add_argument('--auto-scale-lr', action='store_true',
+                        help="scale the learning rate by the total batch size (processes x "
+                        "the config's batch size) over the config's batch size")
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={},
                         help='override config entries, e.g. train_cfg.max_epochs=2')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
@@ -45,6 +52,10 @@ def build_config(args: argparse.Namespace):
                              'train on the CPU. Drop --amp to train in float32.')
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    if args.auto_scale_lr:
+        # the config's batch size is the one-process reference: N processes scale lr by N
+        cfg.auto_scale_lr = dict(enable=True,
+                                 base_batch_size=int(cfg.train_dataloader.batch_size))
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:
@@ -56,11 +67,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     from mmengine.runner import Runner
 
+    from wildpose.engine.distributed import init_distributed
     from wildpose.utils import allow_mmengine_checkpoints, register_all_modules
 
     register_all_modules()
     allow_mmengine_checkpoints()
     cfg = build_config(args)
+    init_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     runner.train()
 
