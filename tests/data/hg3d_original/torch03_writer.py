@@ -7,8 +7,9 @@ persistent ids; module state with 0.3's keys (``_backend`` pickled as
 ``torch.nn.backends.thnn._get_thnn_function_backend()``, no ``num_batches_tracked``);
 parameters as ``Parameter(tensor)`` plus the state ``(requires_grad, False, hooks)``;
 tensors as ``torch._utils._rebuild_tensor(storage, offset, size, stride)``; storages as
-``('storage', torch.FloatStorage, key, 'cuda:0', numel, None)``; and Python 2 byte
-strings (``SHORT_BINSTRING``) instead of unicode.
+``('storage', torch.FloatStorage, key, 'cuda:0', numel, None)``; Python 2's
+``OrderedDict(list of [key, value])`` reduction; and Python 2 byte strings
+(``SHORT_BINSTRING``) instead of unicode.
 """
 from __future__ import annotations
 
@@ -91,6 +92,8 @@ class _Pickler(pickle.Pickler):
                                                   storage.tensor.stride())
         if isinstance(obj, nn.Module):
             return copyreg.__newobj__, (type(obj),), _module_state(obj)
+        if type(obj) is OrderedDict:  # Python 2's OrderedDict.__reduce__: [[key, value]]
+            return OrderedDict, ([[k, v] for k, v in obj.items()],)
         return NotImplemented
 
 
