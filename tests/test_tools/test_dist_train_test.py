@@ -57,7 +57,8 @@ def test_ranks_stay_in_step(trained):
     ranks = [_probe(tmp, r) for r in (0, 1)]
     for rank, lines in enumerate(ranks):
         assert [x['iter'] for x in lines] == list(range(6))
-        assert {(x['rank'], x['world_size']) for x in lines} == {(rank, 2)}
+        assert {(x['rank'], x['world_size'], x['backend']) for x in lines} == \
+            {(rank, 2, 'gloo')}
     for a, b in zip(*ranks):
         # gradients are averaged: after every step both processes hold the same weights
         assert a['checksum'] == b['checksum'] and a['lr'] == b['lr']

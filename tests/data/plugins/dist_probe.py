@@ -1,8 +1,9 @@
 """Test-only hook: what each process of a distributed run trained on, step by step.
 
 Writes ``$WILDPOSE_PROBE_DIR/rank<r>.jsonl``: one line per training iteration with the
-rank, world size, the sampler's epoch, the batch's (domain, sample_idx) pairs, the
-learning rate and a checksum of the model parameters after the step.
+rank, world size, process-group backend, the sampler's epoch, the batch's (domain,
+sample_idx) pairs, the learning rate and a checksum of the model parameters after the
+step.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import json
 import os
 import os.path as osp
 
+import torch.distributed as dist
 from mmengine.dist import get_dist_info
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
@@ -35,7 +37,8 @@ class DistProbeHook(Hook):
         checksum = sum(float(p.detach().double().sum()) * (i + 1)
                        for i, p in enumerate(model.parameters()))
         sampler = runner.train_dataloader.sampler
-        line = dict(iter=runner.iter, rank=rank, world_size=world,
+        backend = dist.get_backend() if dist.is_initialized() else None
+        line = dict(iter=runner.iter, rank=rank, world_size=world, backend=backend,
                     epoch=int(getattr(sampler, 'epoch', -1)), samples=self._batch,
                     lr=runner.optim_wrapper.get_lr()['lr'][0], checksum=checksum)
         out = os.environ['WILDPOSE_PROBE_DIR']
