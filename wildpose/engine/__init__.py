@@ -1,1 +1,2 @@
-"""Training-engine pieces: config checks, checkpoint checks, hooks."""
+"""Training-engine pieces: config loading and checks, checkpoint checks, distributed
+set-up, hooks."""

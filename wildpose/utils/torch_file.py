@@ -308,6 +308,8 @@ def _materialise(obj: Any, seen: dict[int, Any]) -> Any:
     if isinstance(obj, _TensorRef):
         out: Any = obj.build()
     elif isinstance(obj, _ParameterRef):
+        if not isinstance(getattr(obj, 'data', None), _TensorRef):  # made by NEWOBJ
+            raise TorchFileError('a parameter without its tensor')
         out = obj.data.build()
     elif isinstance(obj, PickledObject):
         seen[id(obj)] = obj
