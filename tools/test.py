@@ -5,6 +5,9 @@
         [--speed-iters N] [--speed-batch-size B] [--no-report] [--no-progress]
         [--cfg-options key=value ...] [--launcher ...]
 
+Several processes: tools/dist_test.sh or tools/slurm_test.sh (docs/distributed.md); the
+metrics are computed once, over all processes' predictions in dataset order.
+
 Writes into the work dir (default ``work_dirs/<config name>``):
 
 * ``metrics.json``: every metric, flat (``lab/mpjpe``, ``action/Walking/mpjpe``, ...);
@@ -134,12 +137,14 @@ def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     from mmengine.dist import is_main_process
 
+    from wildpose.engine.distributed import init_distributed
     from wildpose.engine.runner import WildposeRunner
     from wildpose.utils import allow_mmengine_checkpoints, register_all_modules
 
     register_all_modules()
     allow_mmengine_checkpoints()
     cfg = build_config(args)
+    init_distributed(cfg)
     runner = WildposeRunner.from_cfg(cfg)
     metrics = runner.test()
     metrics = {k: float(v) for k, v in metrics.items()}

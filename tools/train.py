@@ -1,7 +1,11 @@
 """Train a wildpose model from a config.
 
     python tools/train.py configs/weak3d/hg_mixed_synth.py [--work-dir DIR] [--resume [CKPT]]
-        [--amp] [--cfg-options key=value ...] [--launcher none|pytorch|slurm|mpi]
+        [--amp] [--auto-scale-lr] [--cfg-options key=value ...]
+        [--launcher none|pytorch|slurm|mpi]
+
+Several processes: tools/dist_train.sh (torchrun) or tools/slurm_train.sh (srun); see
+docs/distributed.md.
 """
 from __future__ import annotations
 
@@ -26,6 +30,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--amp', action='store_true',
                         help='mixed precision: AmpOptimWrapper (bf16 or fp16) on a GPU, '
                         'bfloat16 autocast (AutocastOptimWrapper) on a CPU')
+    parser.add_argument('--auto-scale-lr', action='store_true',
+                        help="scale the learning rate by the total batch size (processes x "
+                        "the config's batch size) over the config's batch size")
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={},
                         help='override config entries, e.g. train_cfg.max_epochs=2')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
@@ -46,6 +53,10 @@ def build_config(args: argparse.Namespace):
         from wildpose.engine import amp_optim_wrapper
         device_type = 'cuda' if torch.cuda.is_available() else 'cpu'
         cfg.optim_wrapper = amp_optim_wrapper(cfg.optim_wrapper, device_type)
+    if args.auto_scale_lr:
+        # the config's batch size is the one-process reference: N processes scale lr by N
+        cfg.auto_scale_lr = dict(enable=True,
+                                 base_batch_size=int(cfg.train_dataloader.batch_size))
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:
@@ -56,12 +67,14 @@ def build_config(args: argparse.Namespace):
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
 
+    from wildpose.engine.distributed import init_distributed
     from wildpose.engine.runner import WildposeRunner
     from wildpose.utils import allow_mmengine_checkpoints, register_all_modules
 
     register_all_modules()
     allow_mmengine_checkpoints()
     cfg = build_config(args)
+    init_distributed(cfg)
     runner = WildposeRunner.from_cfg(cfg)
     runner.train()
 

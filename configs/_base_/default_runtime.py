@@ -15,7 +15,8 @@ default_hooks = dict(
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
-    dist_cfg=dict(backend='nccl'),
+    # None: gloo on CPU, nccl on CUDA (wildpose/engine/distributed.py)
+    dist_cfg=dict(backend=None),
 )
 
 vis_backends = [dict(type='LocalVisBackend')]

@@ -28,6 +28,8 @@ def _load_config(config: Any, cfg_options: dict | None):
     from mmengine.config import Config
 
     if isinstance(config, str):
+        from ..utils.package_configs import resolve_config_path
+        config = resolve_config_path(config)
         if not osp.isfile(config):
             raise FileNotFoundError(f'config file not found: {config}')
         config = Config.fromfile(config)

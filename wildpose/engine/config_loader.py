@@ -5,8 +5,10 @@ import os.path as osp
 
 from mmengine.config import Config
 
+from ..utils.package_configs import resolve_config_path
 from .config_check import check_top_level_keys, check_types
 from .data_root import override_data_root
+from .distributed import prepare_distributed
 
 
 def load_config(path: str, cfg_options: dict | None = None, work_dir: str | None = None,
@@ -15,11 +17,16 @@ def load_config(path: str, cfg_options: dict | None = None, work_dir: str | None
 
     * ``data_root`` given in ``cfg_options`` reaches every dataset of the config;
     * misspelt top-level keys and unknown registry types raise ``KeyError`` naming them;
-    * ``work_dir`` defaults to ``work_dirs/<config name>``.
+    * ``work_dir`` defaults to ``work_dirs/<config name>``;
+    * for a distributed ``launcher``, the process-group backend follows the device
+      (:func:`~wildpose.engine.distributed.prepare_distributed`).
+
+    ``path`` may name a shipped config by package, ``wildpose::weak3d/hg_mixed.py``.
 
     Raises:
         FileNotFoundError: the config file does not exist.
     """
+    path = resolve_config_path(path)
     if not osp.isfile(path):
         raise FileNotFoundError(f'config file not found: {path}')
     cfg = Config.fromfile(path)
@@ -29,6 +36,7 @@ def load_config(path: str, cfg_options: dict | None = None, work_dir: str | None
     check_top_level_keys(cfg)
     check_types(cfg)
     cfg.launcher = launcher
+    prepare_distributed(cfg, launcher)
     cfg.work_dir = work_dir or cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(path))[0])
     return cfg

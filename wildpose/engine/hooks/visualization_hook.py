@@ -6,6 +6,7 @@ from typing import Any, Sequence
 
 import cv2
 import numpy as np
+from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
 
@@ -20,7 +21,8 @@ class PoseVisualizationHook(Hook):
 
     Validation pictures go to ``<out_dir>/val_iter_<iteration>/`` every ``interval``-th
     validation; test pictures to ``<out_dir>/``. ``out_dir`` defaults to
-    ``<work_dir>/vis``. Images are read from each sample's ``img_path``; a sample
+    ``<work_dir>/vis``. In a distributed run only rank 0 draws (its share of the
+    samples). Images are read from each sample's ``img_path``; a sample
     without a readable image is skipped (once logged).
 
     Args:
@@ -57,7 +59,8 @@ class PoseVisualizationHook(Hook):
         root = self.out_dir or osp.join(runner.work_dir, 'vis')
         self._folder = osp.join(root, folder) if folder else root
         self._saved = 0
-        self._active = active and self.max_samples > 0
+        # in a distributed run each process sees part of the data: rank 0 draws its part
+        self._active = active and self.max_samples > 0 and is_main_process()
 
     def before_val_epoch(self, runner: Any) -> None:
         self._val_runs += 1

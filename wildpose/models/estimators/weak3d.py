@@ -41,8 +41,8 @@ class Weak3DPoseEstimator(BaseModel):
         backbone: config of the backbone (e.g. ``HourglassNet``); its ``forward(x, fn)``
             calls ``fn(i, features_i)`` for the stack-i heatmaps.
         head_2d: config of the heatmap head (``HeatmapHead``).
-        head_depth: config of the depth head (``DepthRegressionHead``); its ``in_size``
-            defaults to the codec's heatmap size.
+        head_depth: config of the depth head (``DepthRegressionHead``); a head class that
+            sets ``needs_in_size = True`` gets the codec's heatmap size as ``in_size``.
         loss_2d: heatmap loss, applied to every stack's heatmaps and summed.
         loss_depth: depth loss on samples with 3D labels.
         loss_geo: geometric constraint on 2D-only samples (``None`` disables it).
@@ -63,8 +63,7 @@ class Weak3DPoseEstimator(BaseModel):
         self.codec = build_codec(codec)
         self.backbone = MODELS.build(backbone)
         self.head_2d = MODELS.build(head_2d)
-        # the depth head reads the merged features at the heatmaps' size (w, h)
-        self.head_depth = MODELS.build({'in_size': self.codec.heatmap_size, **head_depth})
+        self.head_depth = MODELS.build(self._with_heatmap_size(head_depth))
         self.loss_2d = MODELS.build(loss_2d or dict(type='KeypointMSELoss'))
         self.loss_depth = MODELS.build(loss_depth or dict(type='DepthL2Loss'))
         self.loss_geo = MODELS.build(loss_geo) if loss_geo else None
@@ -79,6 +78,15 @@ class Weak3DPoseEstimator(BaseModel):
         self.inference_autocast_dtype: torch.dtype | None = None
         if channels_last:
             self.to(memory_format=torch.channels_last)
+
+    def _with_heatmap_size(self, head: dict) -> dict:
+        """A head that declares ``needs_in_size`` gets the codec's heatmap size as its
+        ``in_size`` (w, h) unless its config sets one: the size is written once, in the
+        codec."""
+        cls = MODELS.get(head['type']) if isinstance(head['type'], str) else head['type']
+        if getattr(cls, 'needs_in_size', False):
+            return {'in_size': self.codec.heatmap_size, **head}
+        return dict(head)
 
     # ------------------------------------------------------------------ forward passes
     def _forward(self, inputs: Tensor) -> tuple[list[Tensor], Tensor]:

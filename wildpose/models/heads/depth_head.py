@@ -6,7 +6,7 @@ pooling, and regresses one normalised root-relative depth per joint with a linea
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import ClassVar, Sequence
 
 from torch import Tensor, nn
 
@@ -29,6 +29,9 @@ class DepthRegressionHead(nn.Module):
         num_stages: number of (residual modules + 2x max pooling) stages.
         blocks_per_stage: residual modules per stage.
     """
+
+    #: the estimator passes the codec's heatmap size as ``in_size`` (written once, there)
+    needs_in_size: ClassVar[bool] = True
 
     def __init__(self, in_channels: int, num_joints: int = 16,
                  in_size: Sequence[int] = (64, 64), num_stages: int = 4,

@@ -1,0 +1,1 @@
+"""Converters of published weights into wildpose checkpoints (read without executing)."""
