@@ -22,9 +22,12 @@ from mmengine.registry import DATA_SAMPLERS as MMENGINE_DATA_SAMPLERS
 from mmengine.registry import DATASETS as MMENGINE_DATASETS
 from mmengine.registry import EVALUATOR as MMENGINE_EVALUATOR
 from mmengine.registry import HOOKS as MMENGINE_HOOKS
+from mmengine.registry import LOG_PROCESSORS as MMENGINE_LOG_PROCESSORS
 from mmengine.registry import LOOPS as MMENGINE_LOOPS
 from mmengine.registry import METRICS as MMENGINE_METRICS
 from mmengine.registry import MODELS as MMENGINE_MODELS
+from mmengine.registry import \
+    OPTIM_WRAPPER_CONSTRUCTORS as MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS
 from mmengine.registry import OPTIM_WRAPPERS as MMENGINE_OPTIM_WRAPPERS
 from mmengine.registry import OPTIMIZERS as MMENGINE_OPTIMIZERS
 from mmengine.registry import PARAM_SCHEDULERS as MMENGINE_PARAM_SCHEDULERS
@@ -87,8 +90,11 @@ HOOKS = _child('hook', MMENGINE_HOOKS, 'wildpose.engine.hooks')
 VISUALIZERS = _child('visualizer', MMENGINE_VISUALIZERS, 'wildpose.visualization')
 VISBACKENDS = _child('vis_backend', MMENGINE_VISBACKENDS, 'wildpose.visualization')
 LOOPS = _child('loop', MMENGINE_LOOPS, 'wildpose.engine')
+LOG_PROCESSORS = _child('log_processor', MMENGINE_LOG_PROCESSORS, 'wildpose.engine')
 OPTIMIZERS = _child('optimizer', MMENGINE_OPTIMIZERS, 'wildpose.engine')
 OPTIM_WRAPPERS = _child('optim_wrapper', MMENGINE_OPTIM_WRAPPERS, 'wildpose.engine')
+OPTIM_WRAPPER_CONSTRUCTORS = _child('optimizer wrapper constructor',
+                                    MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS, 'wildpose.engine')
 PARAM_SCHEDULERS = _child('parameter scheduler', MMENGINE_PARAM_SCHEDULERS, 'wildpose.engine')
 #: target encoders/decoders (MMPose's KEYPOINT_CODECS; wildpose's own kind: no mmengine parent)
 KEYPOINT_CODECS = Registry('keypoint codec', build_func=_checked(build_from_cfg),

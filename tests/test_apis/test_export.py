@@ -105,7 +105,7 @@ def test_the_train_mode_trap_is_what_the_equality_check_catches(tmp_path):
 
 
 def test_soft_argmax_and_flip_test_export_as_plain_onnx(tmp_path):
-    model = _model(TINY, **{'model.test_cfg.decode': 'soft_argmax',
+    model = _model(TINY, **{'model.codec.type': 'IntegralDepthCodec', 'model.codec.beta': 5.0,
                             'model.test_cfg.flip_test': True})
     path = str(tmp_path / 'soft.onnx')
     wrapper = export_onnx(model, path, with_decode=True)

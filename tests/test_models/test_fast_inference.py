@@ -91,3 +91,17 @@ def test_bad_precision_and_float16_on_cpu_are_refused():
         optimise_for_inference(_trained_like_model(), precision='int8')
     with pytest.raises(ValueError, match='CUDA'):
         optimise_for_inference(_trained_like_model(), precision='float16-autocast')
+
+
+def test_the_training_autocast_of_the_optim_wrapper_reaches_the_network():
+    """The estimator must not switch autocast off inside the optim wrapper's region (a
+    disabled ``torch.autocast`` context does exactly that)."""
+    from wildpose.engine import AutocastOptimWrapper
+    model = _trained_like_model().train()
+    wrapper = AutocastOptimWrapper(optimizer=torch.optim.SGD(model.parameters(), lr=0.0))
+    seen = []
+    forward = model._forward
+    model._forward = lambda x: seen.append(forward(x)[0][0].dtype) or forward(x)
+    with wrapper.optim_context(model):
+        heatmaps, _ = model._network_outputs(torch.randn(2, 3, *INPUT))
+    assert seen == [torch.bfloat16] and heatmaps[0].dtype == torch.float32

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import statistics
+import types
 import tempfile
 import time
 from collections import defaultdict
@@ -43,6 +44,19 @@ class _Timers:
             finally:
                 self.current[name] += time.perf_counter() - start
         return timed
+
+    def wrap_method(self, obj: Any, attr: str, name: str) -> None:
+        """Replace ``obj.attr`` by a timed *bound method* (mmengine's schedulers wrap
+        ``optim_wrapper.step`` and need ``__self__``)."""
+        fn = getattr(obj, attr)
+
+        def timed(_self: Any, *args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.current[name] += time.perf_counter() - start
+        setattr(obj, attr, types.MethodType(timed, obj))
 
     def next_batch(self, fetch: Callable[[], Any]) -> Any:
         """Called at each batch request: closes the previous iteration."""
@@ -69,9 +83,11 @@ def _instrument(runner: Any, timers: _Timers) -> None:
     model._forward = timers.wrap('forward', model._forward)
     model.loss = timers.wrap('model_loss', model.loss)
     model.parse_losses = timers.wrap('parse', model.parse_losses)
+    # built here (mmengine would build it at the start of train(); an instance is kept)
+    runner.optim_wrapper = runner.build_optim_wrapper(runner.optim_wrapper)
     wrapper = runner.optim_wrapper
-    for name, attr in (('backward', 'backward'), ('step', 'step'), ('zero_grad', 'zero_grad')):
-        setattr(wrapper, attr, timers.wrap(name, getattr(wrapper, attr)))
+    for name in ('backward', 'step', 'zero_grad'):
+        timers.wrap_method(wrapper, name, name)
     loop = runner.train_loop
     iterator = loop.dataloader_iterator
     base_cls = type(iterator)
@@ -106,6 +122,10 @@ def profile_training_iterations(cfg: Any, iters: int = 30, warmup: int = 10,
     cfg.default_hooks['logger'] = dict(type='LoggerHook', interval=10 ** 6)
     cfg.custom_hooks = []
     cfg.log_level = 'WARNING'
+    # mmengine keeps visualizers and loggers by name: a fresh name per profiled run
+    run_name = f'profile_{time.time_ns()}'
+    cfg.visualizer = dict(cfg.get('visualizer') or dict(type='Visualizer'), name=run_name)
+    cfg.experiment_name = run_name
     cfg.load_from, cfg.resume = None, False
     with tempfile.TemporaryDirectory(prefix='wildpose_profile_') as tmp:
         cfg.work_dir = work_dir or tmp

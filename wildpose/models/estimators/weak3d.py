@@ -6,6 +6,7 @@ geometric (bone-ratio) constraint on their predicted depths.
 """
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import numpy as np
@@ -107,8 +108,11 @@ class Weak3DPoseEstimator(BaseModel):
         """:meth:`_forward` under the inference autocast (if set), outputs in float32:
         losses and decoding always run in float32."""
         dtype = self.inference_autocast_dtype
-        with torch.autocast(inputs.device.type, dtype=dtype or torch.float32,
-                            enabled=dtype is not None and not self.training):
+        # only ever *enter* an autocast region here: a disabled torch.autocast context
+        # would switch off the training autocast of the optim wrapper around us
+        region = (torch.autocast(inputs.device.type, dtype=dtype)
+                  if dtype is not None and not self.training else contextlib.nullcontext())
+        with region:
             heatmaps, depth = self._forward(inputs)
         return [h.float() for h in heatmaps], depth.float()
 
