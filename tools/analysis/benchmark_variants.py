@@ -45,26 +45,39 @@ TRAIN_VARIANTS: dict[str, tuple[bool, str, bool]] = {
 def training_batch(cfg: Any, batch_size: int) -> dict:
     """``batch_size`` real training samples for ``cfg``'s model, half with 3D labels.
 
-    Synthetic people (the embedded benchmark's lab and wild domains) are rendered into a
-    temporary folder and read through the config's own training pipelines: the first
-    training dataset's pipeline for the 3D half, the last one's for the 2D half.
+    Synthetic people (the embedded benchmark's lab and wild domains) are rendered, written
+    as JPEG into a temporary folder and sent through the config's own training pipelines:
+    the first training dataset's pipeline for the 3D half, the last one's for the 2D half
+    (no dataset files, and no COCO reader, are needed).
     """
-    from mmengine.dataset import pseudo_collate
+    import cv2
+    import numpy as np
+    from mmengine.dataset import Compose, pseudo_collate
 
-    from wildpose.datasets import SyntheticPoseDataset
+    from wildpose.datasets.synthetic.generate import render_sample
+    from wildpose.registry import TRANSFORMS
 
     dataset_cfg = cfg.train_dataloader['dataset']
     parts = dataset_cfg.get('datasets', [dataset_cfg])
     n_3d = (batch_size + 1) // 2
     samples = []
     with tempfile.TemporaryDirectory(prefix='wildpose_bench_') as root:
-        for split, pipeline, n in (('lab_train', parts[0]['pipeline'], n_3d),
-                                   ('wild_train', parts[-1]['pipeline'], batch_size - n_3d)):
-            if n == 0:
-                continue
-            ds = SyntheticPoseDataset(data_root=root, split=split, num_samples=n,
-                                      pipeline=copy.deepcopy(pipeline), progress=False)
-            samples += [ds[i] for i in range(n)]
+        for i in range(batch_size):
+            lab = i < n_3d
+            split, part = ('lab_train', parts[0]) if lab else ('wild_train', parts[-1])
+            s = render_sample(0, split, i)
+            path = f'{root}/{i}.jpg'
+            cv2.imwrite(path, s.img)
+            x, y, w, h = (float(v) for v in s.bbox)
+            info = dict(img_path=path, img_id=i, sample_idx=i, has_3d=lab,
+                        bbox=np.array([x, y, x + w, y + h], np.float32),
+                        keypoints=s.keypoints[:, :2].astype(np.float32),
+                        keypoints_visible=(s.keypoints[:, 2] > 0).astype(np.float32),
+                        domain='lab' if lab else 'wild', action=s.action)
+            if lab:
+                info['keypoints_3d'] = s.keypoints_3d.astype(np.float32)
+            pipeline = Compose([TRANSFORMS.build(copy.deepcopy(t)) for t in part['pipeline']])
+            samples.append(pipeline(info))
     return pseudo_collate(samples)
 
 

@@ -118,39 +118,73 @@ def _round(a: np.ndarray, nd: int) -> list[float]:
     return [round(float(v), nd) for v in np.asarray(a).ravel()]
 
 
+def _render_and_write(out_dir: str, split: str, seed: int, image_size: tuple[int, int],
+                      index: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Render sample ``index``, write its JPEG; return its COCO image and annotation."""
+    _, with_3d = check_split(split)
+    style = DOMAINS[check_split(split)[0]]
+    s = render_sample(seed, split, index, image_size)
+    name = f'{index:06d}.jpg'
+    quality = int(_rng(seed, split, 2, index).integers(style.jpeg_quality[0],
+                                                       style.jpeg_quality[1] + 1))
+    if not cv2.imwrite(osp.join(out_dir, 'images', name), s.img,
+                       [cv2.IMWRITE_JPEG_QUALITY, quality]):
+        raise OSError(f'cannot write {osp.join(out_dir, "images", name)}')
+    image = dict(id=index + 1, file_name=name, width=image_size[0], height=image_size[1],
+                 cam=s.cam.as_dict())
+    ann: dict[str, Any] = dict(
+        id=index + 1, image_id=index + 1, category_id=1, iscrowd=0,
+        keypoints=_round(s.keypoints, 3), num_keypoints=int((s.keypoints[:, 2] > 0).sum()),
+        bbox=_round(s.bbox, 2), area=round(float(s.bbox[2] * s.bbox[3]), 2),
+        action=s.action, subject=s.subject)
+    if with_3d:
+        k3d = np.concatenate([s.keypoints_3d, np.ones((NUM_JOINTS, 1))], axis=1)
+        ann['keypoints_3d'] = _round(k3d, 3)
+    return image, ann
+
+
+def _render_range(job: tuple[str, str, int, tuple[int, int], int, int]) -> list[tuple]:
+    out_dir, split, seed, image_size, start, stop = job
+    return [_render_and_write(out_dir, split, seed, image_size, i) for i in range(start, stop)]
+
+
 def write_split(out_dir: str, split: str, num_samples: int, seed: int = 0,
-                image_size: tuple[int, int] = (192, 192), progress: bool = True) -> None:
-    """Render ``num_samples`` samples of ``split`` into ``out_dir`` (which must exist)."""
-    domain, with_3d = check_split(split)
-    style = DOMAINS[domain]
+                image_size: tuple[int, int] = (192, 192), progress: bool = True,
+                workers: int | None = None) -> None:
+    """Render ``num_samples`` samples of ``split`` into ``out_dir`` (which must exist).
+
+    ``workers`` processes render in parallel (default: one per CPU core, at most 8);
+    every sample has its own random stream, so the files do not depend on it.
+    """
+    domain, _ = check_split(split)
     os.makedirs(osp.join(out_dir, 'images'), exist_ok=True)
-    images, anns = [], []
+    workers = max(1, min(workers or os.cpu_count() or 1, 8))
+    chunk = 64
+    jobs = [(out_dir, split, seed, image_size, start, min(start + chunk, num_samples))
+            for start in range(0, num_samples, chunk)]
     bar = None
     if progress:
         from mmengine.utils import ProgressBar
-        print(f'generating synthetic split {split} ({num_samples} samples) ...')
+        print(f'generating synthetic split {split} ({num_samples} samples, {workers} '
+              f'processes) ...')
         bar = ProgressBar(num_samples)
-    for i in range(num_samples):
-        s = render_sample(seed, split, i, image_size)
-        name = f'{i:06d}.jpg'
-        quality = int(_rng(seed, split, 2, i).integers(style.jpeg_quality[0],
-                                                       style.jpeg_quality[1] + 1))
-        if not cv2.imwrite(osp.join(out_dir, 'images', name), s.img,
-                           [cv2.IMWRITE_JPEG_QUALITY, quality]):
-            raise OSError(f'cannot write {osp.join(out_dir, "images", name)}')
-        images.append(dict(id=i + 1, file_name=name, width=image_size[0],
-                           height=image_size[1], cam=s.cam.as_dict()))
-        ann: dict[str, Any] = dict(
-            id=i + 1, image_id=i + 1, category_id=1, iscrowd=0,
-            keypoints=_round(s.keypoints, 3), num_keypoints=int((s.keypoints[:, 2] > 0).sum()),
-            bbox=_round(s.bbox, 2), area=round(float(s.bbox[2] * s.bbox[3]), 2),
-            action=s.action, subject=s.subject)
-        if with_3d:
-            k3d = np.concatenate([s.keypoints_3d, np.ones((NUM_JOINTS, 1))], axis=1)
-            ann['keypoints_3d'] = _round(k3d, 3)
-        anns.append(ann)
-        if bar is not None:
-            bar.update()
+    images, anns = [], []
+
+    def collect(rows: list[tuple]) -> None:
+        for image, ann in rows:
+            images.append(image)
+            anns.append(ann)
+            if bar is not None:
+                bar.update()
+
+    if workers == 1 or len(jobs) == 1:
+        for job in jobs:
+            collect(_render_range(job))
+    else:
+        import multiprocessing as mp
+        with mp.get_context('fork').Pool(workers) as pool:
+            for rows in pool.imap(_render_range, jobs):  # in order
+                collect(rows)
     if bar is not None:
         print()
     coco = dict(
