@@ -54,7 +54,7 @@ def test_convert_then_demo_and_test_with_the_converted_checkpoint(original, tmp_
     import cv2
     import numpy as np
     cv2.imwrite(str(image), np.random.default_rng(0).integers(0, 255, (300, 200, 3),
-                                                               dtype=np.uint8))
+                                                              dtype=np.uint8))
     proc = _run(osp.join(REPO, 'tools', 'demo.py'), str(image), '--config',
                 'wildpose::weak3d/hg_mixed_authors.py', '--checkpoint',
                 'checkpoints/hg3d_official.pth', '--out-dir', 'demo_out', '--cfg-options',

@@ -210,6 +210,7 @@ def test_a_camera_pickle_with_code_in_it_runs_nothing(h36m):
     with open(osp.join(root, 'cameras.pkl'), 'wb') as f:
         pickle.dump({('S1', '54138969'): _Payload(marker)}, f)
     with pytest.raises(AnnotationError, match=r'cameras.pkl: cannot be read as a pickle of '
-                       r'plain data .*global (io|builtins).open is not allowed.*nothing in it was run'):
+                       r'plain data .*global (io|builtins).open is not allowed.*'
+                       r'nothing in it was run'):
         _dataset(root, with_camera_param=True)
     assert not osp.exists(marker)

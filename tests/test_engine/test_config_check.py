@@ -49,3 +49,18 @@ def test_unknown_transform_is_named(tmp_path):
                     "    dict(type='Coco3DDataset', pipeline=[dict(type='LoadImag')])]))\n")
     with pytest.raises(KeyError, match="pipeline: unknown type 'LoadImag'.*LoadImage"):
         check_types(Config.fromfile(str(path)))
+
+
+def test_the_mixed_sampler_takes_its_batch_size_from_the_loader(tmp_path):
+    from wildpose.engine.config_loader import load_config
+    base = ("train_dataloader = dict(batch_size=6, sampler=dict(type='MixedSourceSampler', "
+            "source_ratio=[1, 1]{extra}), dataset=dict(type='ConcatDataset', datasets=[]))\n")
+    path = tmp_path / 'a.py'
+    path.write_text(base.format(extra=''))
+    assert load_config(str(path)).train_dataloader.sampler.batch_size == 6
+    path.write_text(base.format(extra=', batch_size=6'))
+    assert load_config(str(path)).train_dataloader.sampler.batch_size == 6
+    path.write_text(base.format(extra=', batch_size=8'))
+    with pytest.raises(ValueError, match=r'sampler.batch_size=8 differs from '
+                                         r'train_dataloader.batch_size=6'):
+        load_config(str(path))

@@ -40,17 +40,35 @@ def test_visualization_hook_interval_and_max_samples(tmp_path):
         hook.after_val_iter(runner, 1, None, _outputs(img_path, 2, start=2))
     vis = tmp_path / 'vis'
     assert sorted(os.listdir(vis)) == ['val_iter_10', 'val_iter_30']
-    assert sorted(os.listdir(vis / 'val_iter_10')) == ['0_im.png', '1_im.png', '2_im.png']
-    picture = cv2.imread(str(vis / 'val_iter_10' / '0_im.png'))
+    assert sorted(os.listdir(vis / 'val_iter_10')) == [
+        '000_sample_im.png', '001_sample_im.png', '002_sample_im.png']
+    picture = cv2.imread(str(vis / 'val_iter_10' / '000_sample_im.png'))
     assert picture.shape == (256, 512, 3) and picture.std() > 5
     # test runs draw into out_dir itself; unreadable images are skipped
     hook = HOOKS.build(dict(type='PoseVisualizationHook', out_dir=str(tmp_path / 'show')))
     hook.before_test_epoch(runner)
     hook.after_test_iter(runner, 0, None, _outputs(str(tmp_path / 'missing.png'), 1) +
                          _outputs(img_path, 1, start=7))
-    assert os.listdir(tmp_path / 'show') == ['7_im.png']
+    assert os.listdir(tmp_path / 'show') == ['000_sample_im.png']
     with pytest.raises(ValueError, match='interval'):
         HOOKS.build(dict(type='PoseVisualizationHook', interval=0))
+
+
+def test_visualization_hook_keeps_two_splits_with_the_same_image_names_apart(tmp_path):
+    """lab_test/000000.jpg and wild_test/000000.jpg used to overwrite each other."""
+    for split in ('lab', 'wild'):
+        (tmp_path / split).mkdir()
+        cv2.imwrite(str(tmp_path / split / '000000.jpg'), np.full((48, 48, 3), 90, np.uint8))
+    hook = HOOKS.build(dict(type='PoseVisualizationHook', out_dir=str(tmp_path / 'show')))
+    hook.before_test_epoch(SimpleNamespace(work_dir=str(tmp_path), iter=0))
+    outputs = []
+    for split in ('lab', 'wild'):
+        ds = _outputs(str(tmp_path / split / '000000.jpg'), 1)[0]
+        ds.set_metainfo(dict(domain=split))
+        outputs.append(ds)
+    hook.after_test_iter(None, 0, None, outputs)
+    assert sorted(os.listdir(tmp_path / 'show')) == ['000_lab_000000.png',
+                                                     '001_wild_000000.png']
 
 
 def test_progress_bar_hook_counts_batches():

@@ -51,13 +51,13 @@ def _runner(tmp_path, model, hook=None, max_iters=6, resume=False, load_from=Non
     if hook is not None:
         hooks['non_finite'] = hook
     return WildposeRunner(model=model, work_dir=str(tmp_path),
-                  train_dataloader=dict(dataset=ToyData(), batch_size=2, num_workers=0,
-                                        sampler=dict(type='DefaultSampler', shuffle=False),
-                                        collate_fn=dict(type='default_collate')),
-                  optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01)),
-                  train_cfg=dict(by_epoch=False, max_iters=max_iters),
-                  default_hooks=hooks, resume=resume, load_from=load_from,
-                  default_scope='wildpose', experiment_name=f'toy{id(model)}')
+                          train_dataloader=dict(dataset=ToyData(), batch_size=2, num_workers=0,
+                                                sampler=dict(type='DefaultSampler', shuffle=False),
+                                                collate_fn=dict(type='default_collate')),
+                          optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01)),
+                          train_cfg=dict(by_epoch=False, max_iters=max_iters),
+                          default_hooks=hooks, resume=resume, load_from=load_from,
+                          default_scope='wildpose', experiment_name=f'toy{id(model)}')
 
 
 def _weights(path):

@@ -73,8 +73,6 @@ def _batch(samples: list[dict], train: bool = True, codec: dict = CODEC) -> dict
     return pseudo_collate([pipeline(copy.deepcopy(s)) for s in samples])
 
 
-
-
 @pytest.fixture(autouse=True)
 def _scope():
     from wildpose.utils import register_all_modules
@@ -103,7 +101,7 @@ def test_loss_routes_depth_to_3d_samples_and_geometry_to_2d_samples():
 
     # an all-3D batch has no geometric term
     all3d = model(**model.data_preprocessor(_batch([_sample(True), _sample(True, 2.0)]),
-                                              training=True), mode='loss')
+                                            training=True), mode='loss')
     assert all3d['loss_geo'].item() == 0.0
     # gradients reach the backbone from every loss
     sum(losses.values()).backward()

@@ -22,6 +22,7 @@ def assert_same_values(mine, ref, rtol, atol):
         assert torch.equal(torch.isnan(a), torch.isnan(b)), (a, b)
         torch.testing.assert_close(a, b, rtol=rtol, atol=atol, equal_nan=True)
 
+
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
 SPECIALS = (float('nan'), float('inf'), -float('inf'))

@@ -37,7 +37,7 @@ def _write(tmp_path):
     pipeline = [dict(type='LoadImage'), dict(type='GetBBoxCenterScale'),
                 dict(type='DepthFromPose3D'), dict(type='TopdownAffine', input_size=(32, 32)),
                 dict(type='GenerateTarget', encoder=dict(
-                type='HeatmapDepthCodec', input_size=(32, 32), heatmap_size=(8, 8))),
+                    type='HeatmapDepthCodec', input_size=(32, 32), heatmap_size=(8, 8))),
                 dict(type='PackPoseInputs')]
     dataset = dict(type='Coco3DDataset', ann_file='lab.json', data_root=str(tmp_path),
                    data_prefix=dict(img=str(tmp_path)), pipeline=pipeline)

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import copy
-import os.path as osp
 import warnings
 import weakref
 from typing import Any, Sequence
@@ -22,26 +21,17 @@ from torch import nn
 
 from ..structures import PoseDataSample
 from ..structures.skeleton import JOINT_NAMES
+from ..utils.arrays import to_numpy
 
 
 def _load_config(config: Any, cfg_options: dict | None):
-    from mmengine.config import Config
+    """The tools' loader (overrides, data_root, checks); a config needs a ``model``."""
+    from ..engine.config_loader import load_config
 
-    if isinstance(config, str):
-        from ..utils.package_configs import resolve_config_path
-        config = resolve_config_path(config)
-        if not osp.isfile(config):
-            raise FileNotFoundError(f'config file not found: {config}')
-        config = Config.fromfile(config)
-    elif not isinstance(config, Config):
-        raise TypeError(f'config must be a path or an mmengine Config, got {type(config)}')
-    else:
-        config = copy.deepcopy(config)
-    if cfg_options:
-        config.merge_from_dict(cfg_options)
-    if 'model' not in config:
-        raise KeyError(f"config {config.filename} has no 'model' entry")
-    return config
+    cfg = load_config(config, cfg_options)
+    if 'model' not in cfg:
+        raise KeyError(f"config {cfg.filename} has no 'model' entry")
+    return cfg
 
 
 def init_model(config: Any, checkpoint: str | None = None, device: str = 'cpu',
@@ -103,8 +93,13 @@ def inference_pipeline_config(cfg: Any) -> list[dict]:
     if not pipeline:
         raise KeyError(f'config {cfg.filename}: no pipeline found in '
                        'test_dataloader.dataset (or val_dataloader.dataset)')
-    return [copy.deepcopy(dict(t)) for t in pipeline
-            if not str(t.get('type', '')).endswith('LoadImage')]
+    from ..datasets.transforms.loading import LoadImage
+    from ..registry import TRANSFORMS
+
+    def reads_file(t: dict) -> bool:
+        cls = TRANSFORMS.get(t['type']) if isinstance(t.get('type'), str) else t.get('type')
+        return isinstance(cls, type) and issubclass(cls, LoadImage)
+    return [copy.deepcopy(dict(t)) for t in pipeline if not reads_file(t)]
 
 
 def _read_image(img: Any) -> tuple[np.ndarray, str]:

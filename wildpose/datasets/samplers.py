@@ -41,7 +41,8 @@ class MixedSourceSampler(Sampler):
 
     Args:
         dataset: a ``ConcatDataset`` whose sub-datasets are the sources.
-        batch_size: the data loader's batch size (per process); must match it.
+        batch_size: the data loader's batch size (per process); the config loader fills
+            it in from ``train_dataloader.batch_size`` (``batch_size_from_loader``).
         source_ratio: relative share of each source in a batch, e.g. ``[1, 1]``.
         shuffle: shuffle each source every epoch.
         seed: random seed (synchronised across processes when None).
@@ -49,6 +50,9 @@ class MixedSourceSampler(Sampler):
     One epoch is as many batches as it takes to show every sample of the largest source
     once (in the source's share); smaller sources are cycled, reshuffled each cycle.
     """
+
+    #: the config loader sets ``batch_size`` from the data loader's (written once there)
+    batch_size_from_loader = True
 
     def __init__(self, dataset: ConcatDataset, batch_size: int,
                  source_ratio: Sequence[float], shuffle: bool = True,

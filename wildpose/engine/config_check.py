@@ -99,3 +99,29 @@ def check_types(cfg: Config) -> None:
         check('optim_wrapper.optimizer', optim.get('optimizer'), R.OPTIMIZERS)
     for sched in _as_list(cfg.get('param_scheduler')):
         check('param_scheduler', sched, R.PARAM_SCHEDULERS)
+
+
+def sync_sampler_batch_size(cfg: Config) -> None:
+    """A sampler that batches by itself (it declares ``batch_size_from_loader = True``,
+    like ``MixedSourceSampler``) gets its data loader's batch size: written once, in the
+    loader. A different value written in both places is an error.
+
+    Raises:
+        ValueError: naming the config, the loader and both sizes.
+    """
+    from .. import registry as R
+
+    for split in ('train', 'val', 'test'):
+        loader = cfg.get(f'{split}_dataloader')
+        sampler = loader.get('sampler') if isinstance(loader, dict) else None
+        if not isinstance(sampler, dict) or 'batch_size' not in loader:
+            continue
+        cls = sampler.get('type')
+        cls = R.DATA_SAMPLERS.get(cls) if isinstance(cls, str) else cls
+        if not getattr(cls, 'batch_size_from_loader', False):
+            continue
+        if sampler.get('batch_size', loader['batch_size']) != loader['batch_size']:
+            raise ValueError(f"{cfg.filename}: {split}_dataloader.sampler.batch_size="
+                             f"{sampler['batch_size']} differs from {split}_dataloader."
+                             f"batch_size={loader['batch_size']}; set it once, in the loader")
+        sampler['batch_size'] = loader['batch_size']

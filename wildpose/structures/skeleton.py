@@ -34,6 +34,7 @@ H36M_BONE_LENGTH_SUM_MM = 4296.99
 #: Human3.6M's 17-joint index for each of our 16 joints (the original authors' mapping).
 H36M_TO_WILDPOSE: tuple[int, ...] = (3, 2, 1, 4, 5, 6, 0, 7, 8, 10, 16, 15, 14, 11, 12, 13)
 
+
 @dataclass(frozen=True)
 class BoneGroup:
     """Bones whose weighted lengths the geometric constraint pushes to be equal.

@@ -12,7 +12,7 @@ T = TypeVar('T')
 #: make training diverge: FloatingPointError); anything else is a bug and keeps its full
 #: traceback.
 USER_ERRORS: tuple[type[BaseException], ...] = (FileNotFoundError, KeyError, ValueError,
-                                               TypeError, OSError, FloatingPointError)
+                                                TypeError, OSError, FloatingPointError)
 
 #: how torch re-raises an exception from a DataLoader worker: the worker's whole
 #: traceback in the message

@@ -95,7 +95,7 @@ train_dataloader = dict(
     batch_size=batch_size,
     num_workers=4,
     persistent_workers=True,
-    sampler=dict(type='MixedSourceSampler', batch_size=batch_size, source_ratio=[1, 1]),
+    sampler=dict(type='MixedSourceSampler', source_ratio=[1, 1]),  # batch size: the loader's
     dataset=dict(type='ConcatDataset', datasets=[h36m_train, mpii_train],
                  ignore_keys=['dataset_name']),
 )

@@ -34,7 +34,7 @@ model = dict(
 )
 train_dataloader = dict(
     batch_size=batch_size, num_workers=0, persistent_workers=False,
-    sampler=dict(type='MixedSourceSampler', batch_size=batch_size, source_ratio=[1, 1]),
+    sampler=dict(type='MixedSourceSampler', source_ratio=[1, 1]),  # batch size: the loader's
     dataset=dict(type='ConcatDataset', datasets=[
         dict(synth, split='lab_train', pipeline=train_pipeline),
         dict(synth, split='wild_train', pipeline=train_pipeline)]))

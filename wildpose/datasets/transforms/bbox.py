@@ -36,11 +36,11 @@ class GetBBoxCenterScale(BaseTransform):
         bbox = np.asarray(results['bbox'], dtype=np.float32).reshape(-1)
         if bbox.shape != (4,) or not np.all(np.isfinite(bbox)):
             raise SampleError(f"field 'bbox' must be 4 finite numbers x1 y1 x2 y2, got "
-                             f'{bbox.tolist()}' + _where(results))
+                              f'{bbox.tolist()}' + _where(results))
         x1, y1, x2, y2 = bbox
         if x2 <= x1 or y2 <= y1:
             raise SampleError(f"field 'bbox' is empty (x1 y1 x2 y2 = {bbox.tolist()})"
-                             + _where(results))
+                              + _where(results))
         results['bbox_center'] = np.array([(x1 + x2) / 2, (y1 + y2) / 2], dtype=np.float32)
         results['bbox_scale'] = np.array([x2 - x1, y2 - y1], dtype=np.float32) * self.padding
         return results

@@ -5,7 +5,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from ...registry import TRANSFORMS
-from ...structures.skeleton import flip_indices
+from ...structures.skeleton import flip_indices as skeleton_flip_indices
 
 
 @TRANSFORMS.register_module()
@@ -13,39 +13,52 @@ class RandomFlip(BaseTransform):
     """Mirror the image left-right with probability ``prob`` (numpy's global RNG).
 
     x -> W - 1 - x for keypoints, bbox_center and bbox (image px); per-joint labels are
-    permuted by ``skeleton.flip_indices()`` so that the left joint's values move to the
-    right joint (depth keeps its sign); ``keypoints_3d`` gets X negated and is permuted
-    (an exact mirror when the principal point is at the image's centre column).
+    permuted by ``flip_indices`` so that the left joint's values move to the right joint
+    (depth keeps its sign); ``keypoints_3d`` gets X negated and is permuted (an exact
+    mirror when the principal point is at the image's centre column). The permutation
+    travels with the sample (``flip_indices``, packed into the metainfo), so that the
+    flip test uses the same one.
 
     Required keys: img, keypoints, keypoints_visible, bbox_center; keypoints_depth,
         keypoints_3d and bbox are flipped when present
-    Added keys: flip (bool), and the keys above modified
+    Added keys: flip (bool), flip_indices (J,), and the keys above modified
+
+    Args:
+        prob: probability of a flip.
+        flip_indices: the joint permutation of a mirror image; default the 16-joint
+            skeleton's (``skeleton.flip_indices()``).
     """
 
-    def __init__(self, prob: float = 0.5) -> None:
+    def __init__(self, prob: float = 0.5, flip_indices: list[int] | None = None) -> None:
         if not 0 <= prob <= 1:
             raise ValueError(f'prob must be in [0, 1], got {prob}')
         self.prob = float(prob)
+        perm = list(flip_indices) if flip_indices is not None else skeleton_flip_indices()
+        if sorted(perm) != list(range(len(perm))):
+            raise ValueError(f'flip_indices must be a permutation of 0..J-1, got {perm}')
+        self.flip_indices = perm
 
     def transform(self, results: dict) -> dict:
         do_flip = bool(np.random.rand() < self.prob)
         results['flip'] = do_flip
+        results['flip_indices'] = self.flip_indices
         if do_flip:
-            flip_results(results)
+            flip_results(results, self.flip_indices)
         return results
 
     def __repr__(self) -> str:
         return f'{self.__class__.__name__}(prob={self.prob})'
 
 
-def flip_results(results: dict) -> dict:
-    """Mirror ``results`` in place (deterministic; see :class:`RandomFlip`)."""
+def flip_results(results: dict, perm: list[int] | None = None) -> None:
+    """Mirror ``results`` in place (deterministic; see :class:`RandomFlip`); ``perm`` is
+    the joint permutation (default the skeleton's)."""
     if 'img' not in results:
         raise KeyError("RandomFlip needs 'img' (run LoadImage first)")
     img = results['img']
     width = img.shape[1]
     results['img'] = np.ascontiguousarray(img[:, ::-1])
-    perm = flip_indices()
+    perm = skeleton_flip_indices() if perm is None else list(perm)
     if 'keypoints' in results:
         kpts = np.array(results['keypoints'], dtype=np.float32)
         if kpts.shape[0] != len(perm):

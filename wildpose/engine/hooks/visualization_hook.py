@@ -11,6 +11,7 @@ from mmengine.hooks import Hook
 from mmengine.logging import print_log
 
 from ...registry import HOOKS
+from ...utils.arrays import to_numpy
 
 
 @HOOKS.register_module()
@@ -102,16 +103,15 @@ class PoseVisualizationHook(Hook):
                 vis = ds.metainfo.get('keypoints_visible')
                 if vis is not None:
                     gt[np.asarray(vis).reshape(-1) <= 0] = np.nan
-            rgb = render_side_by_side(img, _np(ds.pred_keypoints), _np(ds.pred_keypoints_3d),
-                                      _np(ds.get('pred_scores')), self.score_thr,
-                                      radius_mm=self.radius_mm, gt_keypoints=gt)
-            idx = ds.metainfo.get('sample_idx', self._saved)
+            scores = ds.get('pred_scores')
+            rgb = render_side_by_side(img, to_numpy(ds.pred_keypoints),
+                                      to_numpy(ds.pred_keypoints_3d),
+                                      None if scores is None else to_numpy(scores),
+                                      self.score_thr, radius_mm=self.radius_mm,
+                                      gt_keypoints=gt)
+            # the running number keeps samples of two splits with the same index and
+            # image name (lab/wild 000000.jpg) apart
+            domain = ds.metainfo.get('domain') or 'sample'
             stem = osp.splitext(osp.basename(path))[0]
-            save_rgb(osp.join(self._folder, f'{idx}_{stem}.png'), rgb)
+            save_rgb(osp.join(self._folder, f'{self._saved:03d}_{domain}_{stem}.png'), rgb)
             self._saved += 1
-
-
-def _np(x: Any) -> np.ndarray | None:
-    if x is None:
-        return None
-    return x.detach().cpu().numpy() if hasattr(x, 'detach') else np.asarray(x)

@@ -6,4 +6,5 @@ from .pck_metric import PCKMetric
 from .pckh_metric import PCKhMetric
 from .prediction_collector import PredictionCollector
 
-__all__ = ['LeftRightMetric', 'MPJPEMetric', 'PCK3DMetric', 'PCKMetric', 'PCKhMetric', 'PredictionCollector']
+__all__ = ['LeftRightMetric', 'MPJPEMetric', 'PCK3DMetric', 'PCKMetric', 'PCKhMetric',
+           'PredictionCollector']

@@ -35,7 +35,8 @@ class PCKhMetric(WildposeMetric):
 
     def __init__(self, threshold: float = 0.5, head_size_key: str = 'head_size',
                  joints: Sequence[int] = MPII_PCKH_JOINTS, group_by: str | None = None,
-                 per_joint: bool = False, collect_device: str = 'cpu', prefix: str | None = None) -> None:
+                 per_joint: bool = False, collect_device: str = 'cpu',
+                 prefix: str | None = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.threshold = threshold
         self.head_size_key = head_size_key
