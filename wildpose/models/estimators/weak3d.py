@@ -42,8 +42,10 @@ class Weak3DPoseEstimator(BaseModel):
         backbone: config of the backbone (e.g. ``HourglassNet``); its ``forward(x, fn)``
             calls ``fn(i, features_i)`` for the stack-i heatmaps.
         head_2d: config of the heatmap head (``HeatmapHead``).
-        head_depth: config of the depth head (``DepthRegressionHead``); a head class that
-            sets ``needs_in_size = True`` gets the codec's heatmap size as ``in_size``.
+        head_depth: config of the depth head (``DepthRegressionHead``, ``DepthMapHead``); a
+            head class that sets ``needs_in_size = True`` gets the codec's heatmap size as
+            ``in_size``, one that sets ``reads_heatmaps = True`` is called with the last
+            stack's heatmaps besides the merged features.
         loss_2d: heatmap loss, applied to every stack's heatmaps and summed.
         loss_depth: depth loss on samples with 3D labels.
         loss_geo: geometric constraint on 2D-only samples (``None`` disables it).
@@ -102,6 +104,8 @@ class Weak3DPoseEstimator(BaseModel):
         if inputs.dtype != weight_dtype:  # bf16 weights (wildpose.models.fast_inference)
             inputs = inputs.to(weight_dtype)
         out = self.backbone(inputs, self.head_2d.forward_stack)
+        if getattr(self.head_depth, 'reads_heatmaps', False):  # declared by the head
+            return out.heatmaps, self.head_depth(out.merged, out.heatmaps[-1])
         return out.heatmaps, self.head_depth(out.merged)
 
     def _network_outputs(self, inputs: Tensor) -> tuple[list[Tensor], Tensor]:
