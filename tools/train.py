@@ -24,6 +24,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('config', help='config file (mmengine Python format)')
     parser.add_argument('--work-dir', help='where logs and checkpoints go '
                         '(default: work_dirs/<config name>)')
+    parser.add_argument('--load-from', metavar='CKPT',
+                        help="start from these weights (the previous stage's checkpoint); "
+                        'optimiser and schedule start afresh')
     parser.add_argument('--resume', nargs='?', const='auto', default=None,
                         help='resume from CKPT, or from the latest checkpoint in the work dir '
                         'when no path is given')
@@ -57,6 +60,11 @@ def build_config(args: argparse.Namespace):
         # the config's batch size is the one-process reference: N processes scale lr by N
         cfg.auto_scale_lr = dict(enable=True,
                                  base_batch_size=int(cfg.train_dataloader.batch_size))
+    if args.load_from is not None:
+        if args.resume is not None:
+            raise ValueError('give --load-from (new run from weights) or --resume (continue '
+                             'a run), not both')
+        cfg.load_from = args.load_from
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:

@@ -9,7 +9,7 @@
 # thorax set to the pelvis/upper-neck midpoint; the ground-truth thorax is Human3.6M's
 # spine joint.
 #   python tools/test.py configs/weak3d/eval_h36m.py work_dirs/hg_mixed/epoch_10.pth
-_base_ = ['./hg_mixed.py']
+_base_ = ['../_base_/eval_paper_network.py']
 
 model = dict(codec=dict(thorax_midpoint=True))
 test_dataloader = dict(_base_.eval_loader_settings, dataset=_base_.h36m_test, _delete_=True)

@@ -5,4 +5,3 @@ _base_ = ['./eval_h36m.py']
 
 model = dict(data_preprocessor=dict(mean=[0., 0., 0.], std=[256., 256., 256.],
                                     bgr_to_rgb=False))
-load_from = None

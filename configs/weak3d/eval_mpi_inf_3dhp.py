@@ -4,7 +4,7 @@
 # `scene/Outdoor/...` TS5-6). Predictions are rescaled to the Human3.6M mean skeleton's
 # bone-length sum and root-aligned; no training on MPI-INF-3DHP.
 #   python tools/test.py configs/weak3d/eval_mpi_inf_3dhp.py work_dirs/hg_mixed/epoch_10.pth
-_base_ = ['./hg_mixed.py']
+_base_ = ['../_base_/eval_paper_network.py']
 
 model = dict(codec=dict(thorax_midpoint=False))
 test_dataloader = dict(_base_.eval_loader_settings, dataset=_base_.mpi_inf_3dhp_test, _delete_=True)

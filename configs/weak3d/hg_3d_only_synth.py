@@ -5,9 +5,9 @@ _base_ = ['./hg_mixed_synth.py']
 model = dict(loss_geo=None)
 train_dataloader = dict(
     _delete_=True,
-    batch_size={{_base_.batch_size}},
-    num_workers=1,
-    persistent_workers=True,
+    batch_size=_base_.batch_size,
+    num_workers=0,
+    persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset={{_base_.lab_train}},
+    dataset=_base_.lab_train,
 )

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from wildpose.codecs import HeatmapDepthCodec, IntegralDepthCodec, build_codec
-from wildpose.geometry.skeleton3d import pose_to_metric
+from wildpose.geometry.metric_pose import pose_to_metric
 from wildpose.structures.skeleton import NUM_JOINTS, ROOT
 
 J = NUM_JOINTS

@@ -57,11 +57,13 @@ def test_convert_then_demo_and_test_with_the_converted_checkpoint(original, tmp_
                                                               dtype=np.uint8))
     proc = _run(osp.join(REPO, 'tools', 'demo.py'), str(image), '--config',
                 'wildpose::weak3d/hg_mixed_authors.py', '--checkpoint',
-                'checkpoints/hg3d_official.pth', '--out-dir', 'demo_out', '--cfg-options',
+                'checkpoints/hg3d_official.pth', '--out-dir', 'demo_out',
+                '--detector', 'whole_image', '--cfg-options',
                 *options, cwd=str(tmp_path))
     assert proc.returncode == 0, proc.stderr[-3000:]
     result = json.load(open(tmp_path / 'demo_out' / 'person.json'))
-    assert np.asarray(result['keypoints_3d']).shape == (16, 3)
+    (person,) = result['persons']  # the whole image is one person
+    assert np.asarray(person['keypoints_3d']).shape == (16, 3)
 
     _h36m_test_set(str(tmp_path / 'data'))
     proc = _run(osp.join(REPO, 'tools', 'test.py'), 'wildpose::weak3d/eval_h36m_authors.py',

@@ -153,7 +153,7 @@ def test_missing_files_are_reported(h36m):
 
 def _run(info, flip, rotate):
     steps = [dict(type='LoadImage'), dict(type='GetBBoxCenterScale', padding=1.25),
-             dict(type='DepthFromPose3D'), dict(type='RandomFlip', prob=float(flip)),
+             dict(type='DepthFromPose3D'), dict(type='RandomMirror', prob=float(flip)),
              dict(type='RandomBBoxTransform', scale_factor=0.25, rotate_factor=30,
                   rotate_prob=float(rotate)),
              dict(type='TopdownAffine', input_size=(256, 256)),

@@ -75,7 +75,7 @@ def test_flipped_crop_keeps_joints_on_content(tmp_path):
     np.random.seed(0)
     out = dict(info)
     for step in [dict(type='LoadImage'), dict(type='GetBBoxCenterScale', padding=1.25),
-                 dict(type='DepthFromPose3D'), dict(type='RandomFlip', prob=1.0),
+                 dict(type='DepthFromPose3D'), dict(type='RandomMirror', prob=1.0),
                  dict(type='RandomBBoxTransform', scale_factor=0.0, rotate_factor=20,
                       rotate_prob=1.0),
                  dict(type='TopdownAffine', input_size=(256, 256))]:

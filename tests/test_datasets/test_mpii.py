@@ -110,7 +110,7 @@ def test_augmented_joints_stay_on_their_image_content(tmp_path, flip, rotate):
     info = _dataset(str(tmp_path)).get_data_info(1)
     np.random.seed(7)
     steps = [dict(type='LoadImage'), dict(type='GetBBoxCenterScale', padding=1.25),
-             dict(type='DepthFromPose3D'), dict(type='RandomFlip', prob=float(flip)),
+             dict(type='DepthFromPose3D'), dict(type='RandomMirror', prob=float(flip)),
              dict(type='RandomBBoxTransform', scale_factor=0.25, rotate_factor=30,
                   rotate_prob=float(rotate)),
              dict(type='TopdownAffine', input_size=(256, 256)),

@@ -10,17 +10,17 @@ import numpy as np
 import pytest
 
 from wildpose.registry import HOOKS
-from wildpose.structures import PoseDataSample
+from wildpose.structures import PoseSample
 from wildpose.structures.skeleton import NUM_JOINTS
 
 
-def _outputs(img_path: str, n: int, start: int = 0) -> list[PoseDataSample]:
+def _outputs(img_path: str, n: int, start: int = 0) -> list[PoseSample]:
     rng = np.random.default_rng(0)
     out = []
     for i in range(n):
-        ds = PoseDataSample(metainfo=dict(img_path=img_path, sample_idx=start + i,
-                                          keypoints=rng.uniform(5, 40, (NUM_JOINTS, 2)),
-                                          keypoints_visible=np.ones(NUM_JOINTS)))
+        ds = PoseSample(metainfo=dict(img_path=img_path, sample_idx=start + i,
+                                      keypoints=rng.uniform(5, 40, (NUM_JOINTS, 2)),
+                                      keypoints_visible=np.ones(NUM_JOINTS)))
         ds.pred_keypoints = rng.uniform(5, 40, (NUM_JOINTS, 2))
         ds.pred_scores = np.ones(NUM_JOINTS)
         ds.pred_keypoints_3d = rng.normal(size=(NUM_JOINTS, 3)) * 300

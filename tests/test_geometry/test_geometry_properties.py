@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from wildpose.geometry.affine import get_warp_matrix, transform_points
 from wildpose.geometry.depth import depth_scale, root_relative_depth
 from wildpose.geometry.heatmap import decode_argmax, generate_gaussian_heatmaps
-from wildpose.geometry.skeleton3d import bone_length_sum, pose_to_metric
+from wildpose.geometry.metric_pose import bone_length_sum, pose_to_metric
 from wildpose.structures.skeleton import H36M_BONE_LENGTH_SUM_MM, NUM_JOINTS, ROOT
 
 SETTINGS = settings(max_examples=50, deadline=None, derandomize=True)

@@ -7,7 +7,7 @@ from torch import nn
 
 from wildpose.models.backbones.hourglass import HourglassNet, HourglassOutput
 from wildpose.models.heads.depth_head import DepthRegressionHead
-from wildpose.models.heads.heatmap_head import HeatmapHead
+from wildpose.models.heads.heatmap_head import StackedHeatmapHead
 from wildpose.models.layers import Residual
 
 
@@ -30,7 +30,7 @@ def test_output_shapes_and_callback(stacks, channels, blocks, depth, joints, siz
     torch.manual_seed(0)
     net = HourglassNet(num_stacks=stacks, channels=channels, num_blocks=blocks, depth=depth,
                        feedback_channels=joints)
-    head = HeatmapHead(channels, num_joints=joints, num_stacks=stacks)
+    head = StackedHeatmapHead(channels, num_joints=joints, num_stacks=stacks)
     calls: list[tuple[int, tuple[int, ...]]] = []
 
     def fn(i, feat):
@@ -63,7 +63,7 @@ def test_merge_after_last_stack_uses_heatmaps():
 
 def test_wrong_heatmap_channels_is_a_clear_error():
     net = HourglassNet(num_stacks=1, channels=16, num_blocks=1, depth=2, feedback_channels=16)
-    head = HeatmapHead(16, num_joints=5, num_stacks=1)
+    head = StackedHeatmapHead(16, num_joints=5, num_stacks=1)
     with pytest.raises(ValueError, match='feedback_channels=16'):
         net(torch.randn(1, 3, 64, 64), head.forward_stack)
 
@@ -78,7 +78,7 @@ def test_bad_arguments():
 def test_gradients_reach_every_parameter():
     torch.manual_seed(0)
     net = HourglassNet(num_stacks=2, channels=16, num_blocks=1, depth=2, feedback_channels=4)
-    head = HeatmapHead(16, num_joints=4, num_stacks=2)
+    head = StackedHeatmapHead(16, num_joints=4, num_stacks=2)
     depth = DepthRegressionHead(16, num_joints=4, in_size=(16, 16), num_stages=2,
                                 blocks_per_stage=1)
     out = net(torch.randn(2, 3, 64, 64), head.forward_stack)
@@ -96,7 +96,7 @@ def _paper_model() -> nn.Module:
             super().__init__()
             self.backbone = HourglassNet(num_stacks=2, channels=256, num_blocks=2, depth=4,
                                          feedback_channels=16)
-            self.head_2d = HeatmapHead(256, num_joints=16, num_stacks=2)
+            self.head_2d = StackedHeatmapHead(256, num_joints=16, num_stacks=2)
             self.head_depth = DepthRegressionHead(256, num_joints=16, in_size=(64, 64),
                                                   num_stages=4, blocks_per_stage=2)
 

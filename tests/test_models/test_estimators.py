@@ -13,7 +13,7 @@ import torch
 from mmengine.dataset import Compose, pseudo_collate
 
 from wildpose.evaluation.functional import mpjpe
-from wildpose.geometry.skeleton3d import pose_to_metric
+from wildpose.geometry.metric_pose import pose_to_metric
 from wildpose.registry import MODELS
 from wildpose.structures.skeleton import ROOT
 
@@ -33,7 +33,7 @@ def _model(**overrides) -> torch.nn.Module:
         type='Weak3DPoseEstimator',
         data_preprocessor=dict(type='ImgDataPreprocessor', mean=[128.] * 3, std=[64.] * 3),
         backbone=dict(type='HourglassNet', num_stacks=2, channels=16, num_blocks=1, depth=2),
-        head_2d=dict(type='HeatmapHead', in_channels=16, num_stacks=2),
+        head_2d=dict(type='StackedHeatmapHead', in_channels=16, num_stacks=2),
         head_depth=dict(type='DepthRegressionHead', in_channels=16, num_stages=2,
                         blocks_per_stage=1),
         codec=CODEC, loss_geo=dict(type='GeometricConstraintLoss', loss_weight=0.01))

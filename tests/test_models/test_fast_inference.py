@@ -26,7 +26,7 @@ def _trained_like_model(seed: int = 0) -> nn.Module:
         data_preprocessor=dict(type='ImgDataPreprocessor', mean=[128.] * 3, std=[64.] * 3),
         backbone=dict(type='HourglassNet', num_stacks=2, channels=16, num_blocks=1, depth=2,
                       stem_channels=(8, 16)),
-        head_2d=dict(type='HeatmapHead', in_channels=16, num_stacks=2),
+        head_2d=dict(type='StackedHeatmapHead', in_channels=16, num_stacks=2),
         head_depth=dict(type='DepthRegressionHead', in_channels=16, num_stages=2,
                         blocks_per_stage=1),
         codec=dict(type='HeatmapDepthCodec', input_size=INPUT, heatmap_size=(16, 16))))

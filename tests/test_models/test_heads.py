@@ -1,16 +1,16 @@
-"""HeatmapHead and DepthRegressionHead: shapes, errors, building from configs."""
+"""StackedHeatmapHead and DepthRegressionHead: shapes, errors, building from configs."""
 from __future__ import annotations
 
 import pytest
 import torch
 
 from wildpose.models.heads.depth_head import DepthRegressionHead
-from wildpose.models.heads.heatmap_head import HeatmapHead
+from wildpose.models.heads.heatmap_head import StackedHeatmapHead
 from wildpose.registry import MODELS
 
 
 def test_heatmap_head_per_stack_and_list():
-    head = HeatmapHead(8, num_joints=5, num_stacks=2)
+    head = StackedHeatmapHead(8, num_joints=5, num_stacks=2)
     feats = [torch.randn(2, 8, 6, 7), torch.randn(2, 8, 6, 7)]
     outs = head(feats)
     assert [o.shape for o in outs] == [(2, 5, 6, 7)] * 2
@@ -48,7 +48,7 @@ def test_build_everything_from_config():
     cfgs = [
         dict(type='HourglassNet', num_stacks=1, channels=16, num_blocks=1, depth=2,
              feedback_channels=4),
-        dict(type='HeatmapHead', in_channels=16, num_joints=4, num_stacks=1),
+        dict(type='StackedHeatmapHead', in_channels=16, num_joints=4, num_stacks=1),
         dict(type='DepthRegressionHead', in_channels=16, num_joints=4, in_size=(16, 16),
              num_stages=2, blocks_per_stage=1),
         dict(type='KeypointMSELoss', use_target_weight=True, loss_weight=1.0),
@@ -67,3 +67,34 @@ def test_unknown_type_lists_registered_names():
         MODELS.build(dict(type='HourGlassNet'))
     assert 'HourGlassNet' in str(err.value)
     assert 'DepthRegressionHead' in str(err.value)
+
+
+def test_depth_map_head_reads_each_joints_map_where_its_heatmap_peaks():
+    from wildpose.models.heads import DepthMapHead
+    torch.manual_seed(0)
+    head = DepthMapHead(in_channels=8, num_joints=3, num_blocks=1, beta=1.0)
+    merged = torch.randn(2, 8, 6, 5)
+    maps = head.depth_maps(merged)
+    heatmaps = torch.full((2, 3, 6, 5), -50.0)
+    peaks = [(1, 2), (4, 0), (5, 4)]   # (y, x) per joint
+    for j, (y, x) in enumerate(peaks):
+        heatmaps[:, j, y, x] = 50.0
+    depth = head(merged, heatmaps)
+    want = torch.stack([maps[:, j, y, x] for j, (y, x) in enumerate(peaks)], dim=1)
+    torch.testing.assert_close(depth, want, rtol=1e-5, atol=1e-5)
+    # a flat heatmap reads the map's mean
+    flat = head(merged, torch.zeros(2, 3, 6, 5))
+    torch.testing.assert_close(flat, maps.mean(dim=(2, 3)), rtol=1e-5, atol=1e-5)
+
+
+def test_depth_map_head_detaches_the_read_out_weights_unless_asked():
+    from wildpose.models.heads import DepthMapHead
+    for detach in (True, False):
+        torch.manual_seed(0)
+        head = DepthMapHead(in_channels=4, num_joints=2, num_blocks=0, detach_weights=detach)
+        heatmaps = torch.randn(1, 2, 4, 4, requires_grad=True)
+        head(torch.randn(1, 4, 4, 4), heatmaps).sum().backward()
+        assert (heatmaps.grad is None or not heatmaps.grad.any()) == detach
+        assert head.out.weight.grad.abs().sum() > 0
+    with pytest.raises(ValueError, match='same shape'):
+        head(torch.randn(1, 4, 4, 4), torch.randn(1, 2, 3, 3))

@@ -10,7 +10,7 @@ import torch
 
 import wildpose.ops as ops
 from wildpose.ops import _build, _loader
-from wildpose.ops.report import backend_report, format_report
+from wildpose.ops.backend_report import backend_report, format_report
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -98,10 +98,11 @@ def test_checkpoints_logs_and_pictures_are_written_once_by_rank_0(trained):
     for it in (2, 4, 6):  # each logged iteration once
         assert len(re.findall(rf'Iter\(train\) \[{it}/6\]', text)) == 1
     assert 'Scaling the original LR by 2.0' in text
-    # validation pictures: rank 0's share only (DefaultSampler gives it the even indices)
+    # validation pictures (NNN_<domain>_<sample stem>.png): rank 0's share only
+    # (DefaultSampler gives it the even indices)
     pictures = [f for f in files if f.startswith(osp.join('vis', 'val_iter_6'))]
     assert pictures
-    assert all(int(osp.basename(p).split('_')[0]) % 2 == 0 for p in pictures), pictures
+    assert all(int(osp.splitext(p)[0].rsplit('_', 1)[1]) % 2 == 0 for p in pictures), pictures
 
 
 def test_metrics_from_2_processes_equal_those_of_1(trained):

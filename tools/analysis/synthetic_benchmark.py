@@ -120,7 +120,7 @@ def mean_pose_baseline(data_root: str) -> dict:
     import torch
 
     from wildpose.evaluation.functional import mpjpe, pa_mpjpe
-    from wildpose.geometry.skeleton3d import pose_to_metric
+    from wildpose.geometry.metric_pose import pose_to_metric
     from wildpose.structures.skeleton import ROOT
 
     def poses(split: str) -> np.ndarray:

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..structures import PoseDataSample
+from ..structures import PoseSample
 from ..structures.skeleton import JOINT_NAMES
 from ..utils.arrays import to_numpy
 
@@ -182,7 +182,7 @@ def _test_pipeline(model: nn.Module) -> Any:
 
 def inference_topdown(model: nn.Module, img: str | np.ndarray,
                       bbox: Sequence[float] | np.ndarray | None = None
-                      ) -> PoseDataSample | list[PoseDataSample]:
+                      ) -> PoseSample | list[PoseSample]:
     """Estimate the 2D and 3D pose of the person in ``bbox``.
 
     Args:
@@ -194,7 +194,7 @@ def inference_topdown(model: nn.Module, img: str | np.ndarray,
             large) and warned about.
 
     Returns:
-        A :class:`PoseDataSample` (a list for (N, 4) boxes) with ``pred_keypoints``
+        A :class:`PoseSample` (a list for (N, 4) boxes) with ``pred_keypoints``
         (J, 2) image px, ``pred_scores`` (J,) and ``pred_keypoints_3d`` (J, 3)
         root-relative mm, plus the crop's metainfo (``bbox_center``, ``bbox_scale``, ...).
     """
@@ -223,7 +223,7 @@ def inference_topdown(model: nn.Module, img: str | np.ndarray,
     return results if many else results[0]
 
 
-def result_to_dict(sample: PoseDataSample) -> dict[str, Any]:
+def result_to_dict(sample: PoseSample) -> dict[str, Any]:
     """A JSON-ready dict of one result: joint names, 2D (image px), scores, 3D (mm)."""
     arr = to_numpy
     out = dict(joint_names=list(JOINT_NAMES),

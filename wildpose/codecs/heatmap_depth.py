@@ -17,7 +17,7 @@ from torch import Tensor
 
 from ..geometry.depth import denormalise_depth, normalise_depth
 from ..geometry.heatmap import decode_argmax_torch, generate_gaussian_heatmaps
-from ..geometry.skeleton3d import pose_to_metric
+from ..geometry.metric_pose import pose_to_metric
 from ..registry import KEYPOINT_CODECS
 from ..structures.skeleton import H36M_BONE_LENGTH_SUM_MM, ROOT
 

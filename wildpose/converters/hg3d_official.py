@@ -2,7 +2,7 @@
 
 Their ``hgreg-3d.pth`` is ``torch.save(model)`` of ``models.hg_3d.HourglassNet3D``: the
 stacked hourglass, the per-stack heatmap convolutions and the depth regression, the same
-network as wildpose's ``HourglassNet`` + ``HeatmapHead`` + ``DepthRegressionHead`` with
+network as wildpose's ``HourglassNet`` + ``StackedHeatmapHead`` + ``DepthRegressionHead`` with
 the paper's settings (configs/weak3d/hg_mixed_authors.py). Only the names differ:
 
 =======================================  ==========================================

@@ -1,6 +1,6 @@
 """Pure geometry (numpy; torch only where a function says so): affine warps, depth
 targets, Gaussian heatmaps and their decoding, metric rescaling of predicted skeletons
-(:mod:`wildpose.geometry.skeleton3d`, imported on demand since it needs torch)."""
+(:mod:`wildpose.geometry.metric_pose`, imported on demand since it needs torch)."""
 from .affine import fix_aspect_ratio, get_warp_matrix, transform_points
 from .depth import (denormalise_depth, depth_scale, normalise_depth,
                     root_relative_depth)

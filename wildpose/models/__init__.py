@@ -5,8 +5,8 @@ Every module that registers a class is imported here so that the registry's
 """
 from .backbones import HourglassNet, HourglassOutput
 from .estimators import Weak3DPoseEstimator
-from .heads import DepthRegressionHead, HeatmapHead
+from .heads import DepthRegressionHead, StackedHeatmapHead
 from .losses import DepthL2Loss, GeometricConstraintLoss, KeypointMSELoss
 
 __all__ = ['HourglassNet', 'HourglassOutput', 'Weak3DPoseEstimator', 'DepthRegressionHead',
-           'HeatmapHead', 'DepthL2Loss', 'GeometricConstraintLoss', 'KeypointMSELoss']
+           'StackedHeatmapHead', 'DepthL2Loss', 'GeometricConstraintLoss', 'KeypointMSELoss']

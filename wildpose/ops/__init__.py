@@ -10,7 +10,7 @@ says which backend each op uses and why.
 """
 from .functions import bone_ratio_loss, soft_argmax
 from .reference import bone_ratio_loss_reference, soft_argmax_reference
-from .report import backend_report
+from .backend_report import backend_report
 
 __all__ = ['soft_argmax', 'bone_ratio_loss', 'soft_argmax_reference', 'bone_ratio_loss_reference',
            'backend_report']

@@ -7,7 +7,7 @@ found). Exit status 0 when the CPU kernels are compiled or the references were a
 import json
 import sys
 
-from .report import backend_report, format_report
+from .backend_report import backend_report, format_report
 
 
 def main(argv: list[str]) -> int:

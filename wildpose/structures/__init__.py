@@ -1,4 +1,4 @@
-from .pose_data_sample import PoseDataSample
+from .pose_sample import PoseSample
 from . import skeleton
 
-__all__ = ['PoseDataSample', 'skeleton']
+__all__ = ['PoseSample', 'skeleton']

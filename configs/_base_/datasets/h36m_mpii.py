@@ -29,7 +29,7 @@ mpii_train_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale', padding=1.25),
     dict(type='DepthFromPose3D'),
-    dict(type='RandomFlip', prob=0.5),
+    dict(type='RandomMirror', prob=0.5),
     dict(type='RandomBBoxTransform', scale_factor=0.25, rotate_factor=30, rotate_prob=0.4),
     dict(type='TopdownAffine', input_size=input_size),
     dict(type='RandomChannelGain', low=0.6, high=1.4),

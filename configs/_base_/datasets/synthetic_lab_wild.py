@@ -7,37 +7,38 @@ num_test = 500             # samples per test split
 input_size = (128, 128)    # network input, px (w, h)
 heatmap_size = (32, 32)    # heatmaps, px (w, h)
 batch_size = 16
-# the target convention, shared by GenerateTarget (encoding) and the model (decoding)
-codec = dict(type='HeatmapDepthCodec', input_size=input_size, heatmap_size=heatmap_size,
-             sigma=1.0)
+beta = 1.0                 # soft-argmax inverse temperature (decoding, loss, depth read-out)
+# the target convention, shared by GenerateTarget (encoding) and the model (decoding):
+# joint positions for the integral (soft-argmax) loss, soft-argmax decoding
+codec = dict(type='IntegralDepthCodec', input_size=input_size, heatmap_size=heatmap_size,
+             beta=beta)
 
-lab_pipeline = [
+# the steps before the targets; a config with another codec reuses them
+lab_augment = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale', padding=1.25),
     dict(type='DepthFromPose3D'),
-    dict(type='RandomFlip', prob=0.5),
+    dict(type='RandomMirror', prob=0.5),
     dict(type='TopdownAffine', input_size=input_size),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs'),
 ]
-wild_pipeline = [
+wild_augment = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale', padding=1.25),
     dict(type='DepthFromPose3D'),
-    dict(type='RandomFlip', prob=0.5),
+    dict(type='RandomMirror', prob=0.5),
     dict(type='RandomBBoxTransform', scale_factor=0.25, rotate_factor=30, rotate_prob=0.4),
     dict(type='TopdownAffine', input_size=input_size),
     dict(type='RandomChannelGain', low=0.6, high=1.4),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs'),
 ]
+targets = [dict(type='GenerateTarget', encoder=codec), dict(type='PackPoseInputs')]
+lab_pipeline = lab_augment + targets
+wild_pipeline = wild_augment + targets
 test_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale', padding=1.25),
     dict(type='TopdownAffine', input_size=input_size),
     dict(type='PackPoseInputs'),
 ]
-
 
 lab_train = dict(type='SyntheticPoseDataset', data_root=data_root, split='lab_train',
                  num_samples=num_train, seed=synth_seed, pipeline=lab_pipeline)
@@ -50,8 +51,10 @@ wild_test = dict(type='SyntheticPoseDataset', data_root=data_root, split='wild_t
 
 train_dataloader = dict(
     batch_size=batch_size,
-    num_workers=1,
-    persistent_workers=True,
+    # no worker process: on 2 cores a worker competes with the 2 compute threads and the
+    # iteration gets slower (docs/benchmarks.md); raise it where there are cores to spare
+    num_workers=0,
+    persistent_workers=False,
     sampler=dict(type='MixedSourceSampler', source_ratio=[1, 1]),  # batch size: the loader's
     dataset=dict(type='ConcatDataset', datasets=[lab_train, wild_train]),
 )

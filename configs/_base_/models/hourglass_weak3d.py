@@ -12,7 +12,7 @@ model = dict(
         mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], bgr_to_rgb=True),
     backbone=dict(type='HourglassNet', num_stacks=num_stacks, channels=channels, num_blocks=2,
                   depth=4, feedback_channels=num_joints),
-    head_2d=dict(type='HeatmapHead', in_channels=channels, num_joints=num_joints,
+    head_2d=dict(type='StackedHeatmapHead', in_channels=channels, num_joints=num_joints,
                  num_stacks=num_stacks),
     head_depth=dict(type='DepthRegressionHead', in_channels=channels, num_joints=num_joints,
                     num_stages=4, blocks_per_stage=2),

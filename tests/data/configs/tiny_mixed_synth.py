@@ -5,8 +5,7 @@ _base_ = ['../../../configs/weak3d/hg_mixed_synth.py']
 input_size = (64, 64)
 heatmap_size = (16, 16)
 batch_size = 4
-codec = dict(type='HeatmapDepthCodec', input_size=input_size, heatmap_size=heatmap_size,
-             sigma=1.0)
+codec = dict(_base_.codec, input_size=input_size, heatmap_size=heatmap_size)
 synth = dict(type='SyntheticPoseDataset', data_root='data/cache/synthetic', seed=0,
              num_samples=8)
 
@@ -14,7 +13,7 @@ synth = dict(type='SyntheticPoseDataset', data_root='data/cache/synthetic', seed
 def _pipeline(train: bool) -> list:
     steps = [dict(type='LoadImage'), dict(type='GetBBoxCenterScale', padding=1.25)]
     if train:
-        steps += [dict(type='DepthFromPose3D'), dict(type='RandomFlip', prob=0.5)]
+        steps += [dict(type='DepthFromPose3D'), dict(type='RandomMirror', prob=0.5)]
     steps.append(dict(type='TopdownAffine', input_size=input_size))
     if train:
         steps.append(dict(type='GenerateTarget', encoder=codec))
@@ -49,3 +48,4 @@ max_iters = 6
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
 param_scheduler = [dict(type='MultiStepLR', by_epoch=False, milestones=[4], gamma=0.1)]
 default_hooks = dict(logger=dict(interval=2), checkpoint=dict(interval=3, max_keep_ckpts=3))
+optim_wrapper = dict(optimizer=dict(lr=1e-3))  # the distributed test checks its scaling

@@ -4,7 +4,7 @@ import pytest
 
 from wildpose.datasets.transforms import (DepthFromPose3D, GetBBoxCenterScale,
                                           RandomBBoxTransform, RandomChannelGain,
-                                          RandomFlip, TopdownAffine)
+                                          RandomMirror, TopdownAffine)
 from wildpose.geometry.affine import get_warp_matrix, transform_points
 from wildpose.geometry.depth import root_relative_depth
 from wildpose.structures.skeleton import FLIP_PAIRS, NUM_JOINTS, ROOT
@@ -52,7 +52,7 @@ def _copy(res):
 def test_flip_twice_is_identity():
     res = _sample()
     orig = _copy(res)
-    flip = RandomFlip(prob=1.0)
+    flip = RandomMirror(prob=1.0)
     once = flip(_copy(res))
     assert once['flip'] is True
     assert not np.array_equal(once['img'], orig['img'])
@@ -60,14 +60,14 @@ def test_flip_twice_is_identity():
     for key in ('img', 'keypoints', 'keypoints_visible', 'keypoints_depth', 'keypoints_3d',
                 'bbox_center', 'bbox'):
         np.testing.assert_allclose(twice[key], orig[key], atol=1e-4, err_msg=key)
-    assert RandomFlip(prob=0.0)(_copy(res))['flip'] is False
+    assert RandomMirror(prob=0.0)(_copy(res))['flip'] is False
 
 
 def test_flip_swaps_left_right_and_keeps_depth_on_its_joint():
     res = _sample()
     res['keypoints_visible'][0] = 0  # r_ankle unlabelled
     orig = _copy(res)
-    out = RandomFlip(prob=1.0)(res)
+    out = RandomMirror(prob=1.0)(res)
     w = orig['img'].shape[1]
     np.testing.assert_array_equal(out['img'], orig['img'][:, ::-1])
     for r, l in FLIP_PAIRS:

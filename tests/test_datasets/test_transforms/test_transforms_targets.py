@@ -9,7 +9,7 @@ from wildpose.datasets.transforms import GenerateTarget, PackPoseInputs
 from wildpose.geometry.depth import normalise_depth
 from wildpose.geometry.heatmap import decode_argmax
 from wildpose.registry import TRANSFORMS
-from wildpose.structures import PoseDataSample
+from wildpose.structures import PoseSample
 from wildpose.structures.skeleton import NUM_JOINTS, flip_indices
 
 J = NUM_JOINTS
@@ -65,7 +65,7 @@ def test_pack_pose_inputs_types():
     assert x.dtype == torch.uint8 and x.shape == (3, 128, 128) and x.is_contiguous()
     assert torch.equal(x.permute(1, 2, 0), torch.from_numpy(res['img']))
     ds = out['data_samples']
-    assert isinstance(ds, PoseDataSample)
+    assert isinstance(ds, PoseSample)
     for field, shape in [('gt_heatmaps', (J, 32, 32)), ('gt_heatmap_weights', (J,)),
                          ('gt_keypoints_hm', (J, 2)), ('gt_keypoint_weights', (J,)),
                          ('gt_keypoints_visible', (J,)),
@@ -104,7 +104,7 @@ def _pipeline(input_size, heatmap_size):
         dict(type='LoadImage'),
         dict(type='GetBBoxCenterScale', padding=1.25),
         dict(type='DepthFromPose3D'),
-        dict(type='RandomFlip', prob=0.5),
+        dict(type='RandomMirror', prob=0.5),
         dict(type='RandomBBoxTransform', scale_factor=0.25, rotate_factor=30, rotate_prob=1.0),
         dict(type='TopdownAffine', input_size=input_size),
         dict(type='RandomChannelGain', low=0.6, high=1.4),

@@ -6,14 +6,14 @@ imports this package on first use.
 from .bbox import GetBBoxCenterScale, RandomBBoxTransform
 from .color import RandomChannelGain
 from .depth import DepthFromPose3D
-from .flip import RandomFlip, flip_results
+from .mirror import RandomMirror, mirror_results
 from .formatting import PackPoseInputs
 from .loading import ImageLoadError, LoadImage
 from .targets import GenerateTarget
 from .topdown_affine import TopdownAffine
 
 __all__ = [
-    'LoadImage', 'ImageLoadError', 'GetBBoxCenterScale', 'DepthFromPose3D', 'RandomFlip',
-    'flip_results', 'RandomBBoxTransform', 'TopdownAffine', 'RandomChannelGain',
+    'LoadImage', 'ImageLoadError', 'GetBBoxCenterScale', 'DepthFromPose3D', 'RandomMirror',
+    'mirror_results', 'RandomBBoxTransform', 'TopdownAffine', 'RandomChannelGain',
     'GenerateTarget', 'PackPoseInputs',
 ]

@@ -1,4 +1,4 @@
-"""Pack a transformed sample into the model's input tensor and a PoseDataSample."""
+"""Pack a transformed sample into the model's input tensor and a PoseSample."""
 from __future__ import annotations
 
 from typing import Sequence
@@ -8,10 +8,10 @@ import torch
 from mmcv.transforms import BaseTransform
 
 from ...registry import TRANSFORMS
-from ...structures import PoseDataSample
+from ...structures import PoseSample
 from ...structures.skeleton import flip_indices
 
-#: results key -> PoseDataSample data field (tensors); missing keys are skipped
+#: results key -> PoseSample data field (tensors); missing keys are skipped
 FIELD_MAP: dict[str, str] = {
     'heatmaps': 'gt_heatmaps',
     'heatmap_weights': 'gt_heatmap_weights',
@@ -31,10 +31,10 @@ DEFAULT_META_KEYS: tuple[str, ...] = (
 
 @TRANSFORMS.register_module()
 class PackPoseInputs(BaseTransform):
-    """Image to a (3, H, W) uint8 tensor; targets and meta to a :class:`PoseDataSample`.
+    """Image to a (3, H, W) uint8 tensor; targets and meta to a :class:`PoseSample`.
 
     Required keys: img; targets (``FIELD_MAP``'s keys) and ``meta_keys`` when present
-    Added keys: inputs (C, H, W) uint8 tensor, data_samples (PoseDataSample with float32
+    Added keys: inputs (C, H, W) uint8 tensor, data_samples (PoseSample with float32
         tensor fields ``gt_*`` and the metainfo of ``meta_keys``; ``flip_indices``
         defaults to the skeleton's)
 
@@ -52,7 +52,7 @@ class PackPoseInputs(BaseTransform):
         if img.ndim == 2:
             img = img[..., None]
         inputs = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))
-        sample = PoseDataSample()
+        sample = PoseSample()
         for key, field in FIELD_MAP.items():
             if key in results and results[key] is not None:
                 sample.set_field(

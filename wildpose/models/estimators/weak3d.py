@@ -18,7 +18,7 @@ from ...codecs import build_codec
 from ...geometry.affine import get_warp_matrix, transform_points
 from ...geometry.depth import normalise_depth
 from ...registry import MODELS
-from ...structures import PoseDataSample
+from ...structures import PoseSample
 from ...structures.skeleton import flip_indices
 
 DEFAULT_TEST_CFG: dict[str, Any] = dict(
@@ -26,7 +26,7 @@ DEFAULT_TEST_CFG: dict[str, Any] = dict(
 )
 
 
-def _stack(data_samples: list[PoseDataSample], field: str) -> Tensor:
+def _stack(data_samples: list[PoseSample], field: str) -> Tensor:
     try:
         return torch.stack([getattr(ds, field) for ds in data_samples])
     except AttributeError as err:
@@ -41,7 +41,7 @@ class Weak3DPoseEstimator(BaseModel):
     Args:
         backbone: config of the backbone (e.g. ``HourglassNet``); its ``forward(x, fn)``
             calls ``fn(i, features_i)`` for the stack-i heatmaps.
-        head_2d: config of the heatmap head (``HeatmapHead``).
+        head_2d: config of the heatmap head (``StackedHeatmapHead``).
         head_depth: config of the depth head (``DepthRegressionHead``, ``DepthMapHead``); a
             head class that sets ``needs_in_size = True`` gets the codec's heatmap size as
             ``in_size``, one that sets ``reads_heatmaps = True`` is called with the last
@@ -120,7 +120,7 @@ class Weak3DPoseEstimator(BaseModel):
             heatmaps, depth = self._forward(inputs)
         return [h.float() for h in heatmaps], depth.float()
 
-    def forward(self, inputs: Tensor, data_samples: list[PoseDataSample] | None = None,
+    def forward(self, inputs: Tensor, data_samples: list[PoseSample] | None = None,
                 mode: str = 'tensor') -> Any:
         if mode == 'loss':
             return self.loss(inputs, data_samples)
@@ -130,7 +130,7 @@ class Weak3DPoseEstimator(BaseModel):
             return self._forward(inputs)
         raise ValueError(f"invalid mode {mode!r}: use 'loss', 'predict' or 'tensor'")
 
-    def loss(self, inputs: Tensor, data_samples: list[PoseDataSample]) -> dict[str, Tensor]:
+    def loss(self, inputs: Tensor, data_samples: list[PoseSample]) -> dict[str, Tensor]:
         """Route each sample's losses by whether it has 3D labels."""
         heatmaps, depth = self._network_outputs(inputs)
         # the 2D loss says which targets it reads (heatmaps, or positions for integral)
@@ -165,8 +165,8 @@ class Weak3DPoseEstimator(BaseModel):
             depth = 0.5 * (depth + f_depth[:, perm])
         return hm, depth
 
-    def predict(self, inputs: Tensor, data_samples: list[PoseDataSample]
-                ) -> list[PoseDataSample]:
+    def predict(self, inputs: Tensor, data_samples: list[PoseSample]
+                ) -> list[PoseSample]:
         """Decode 2D joints (image px) and root-relative 3D joints (mm) for each sample."""
         perm = list(data_samples[0].metainfo.get('flip_indices', flip_indices()))
         decoded = self.codec.decode(*self._predict_maps(inputs, perm))

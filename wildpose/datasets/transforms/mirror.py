@@ -9,7 +9,7 @@ from ...structures.skeleton import flip_indices as skeleton_flip_indices
 
 
 @TRANSFORMS.register_module()
-class RandomFlip(BaseTransform):
+class RandomMirror(BaseTransform):
     """Mirror the image left-right with probability ``prob`` (numpy's global RNG).
 
     x -> W - 1 - x for keypoints, bbox_center and bbox (image px); per-joint labels are
@@ -43,18 +43,18 @@ class RandomFlip(BaseTransform):
         results['flip'] = do_flip
         results['flip_indices'] = self.flip_indices
         if do_flip:
-            flip_results(results, self.flip_indices)
+            mirror_results(results, self.flip_indices)
         return results
 
     def __repr__(self) -> str:
         return f'{self.__class__.__name__}(prob={self.prob})'
 
 
-def flip_results(results: dict, perm: list[int] | None = None) -> None:
-    """Mirror ``results`` in place (deterministic; see :class:`RandomFlip`); ``perm`` is
+def mirror_results(results: dict, perm: list[int] | None = None) -> None:
+    """Mirror ``results`` in place (deterministic; see :class:`RandomMirror`); ``perm`` is
     the joint permutation (default the skeleton's)."""
     if 'img' not in results:
-        raise KeyError("RandomFlip needs 'img' (run LoadImage first)")
+        raise KeyError("RandomMirror needs 'img' (run LoadImage first)")
     img = results['img']
     width = img.shape[1]
     results['img'] = np.ascontiguousarray(img[:, ::-1])

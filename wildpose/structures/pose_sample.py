@@ -4,7 +4,7 @@ from __future__ import annotations
 from mmengine.structures import BaseDataElement
 
 
-class PoseDataSample(BaseDataElement):
+class PoseSample(BaseDataElement):
     """One person crop with its targets (training) or predictions (inference).
 
     Metainfo (set by :class:`~wildpose.datasets.transforms.PackPoseInputs`):

@@ -1,0 +1,12 @@
+# The main job with the paper's 2D loss: Gaussian heatmaps (sigma 1 heatmap px), MSE on
+# every stack, argmax decoding with the quarter-pixel shift; all else the same.
+_base_ = ['./hg_mixed_synth.py']
+
+codec = dict(type='HeatmapDepthCodec', input_size=_base_.input_size,
+             heatmap_size=_base_.heatmap_size, sigma=1.0)
+targets = [dict(type='GenerateTarget', encoder=codec), dict(type='PackPoseInputs')]
+model = dict(codec=dict(codec, _delete_=True),
+             loss_2d=dict(_delete_=True, type='KeypointMSELoss', use_target_weight=True))
+train_dataloader = dict(dataset=dict(datasets=[
+    dict(_base_.lab_train, pipeline=_base_.lab_augment + targets),
+    dict(_base_.wild_train, pipeline=_base_.wild_augment + targets)]))
