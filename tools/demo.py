@@ -47,6 +47,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument('--device', default='cpu', help="e.g. 'cpu' or 'cuda:0'")
     p.add_argument('--flip-test', action='store_true',
                    help='average with the mirrored crop (slower, usually better)')
+    from wildpose.models.fast_inference import add_speed_arguments
+    add_speed_arguments(p)
     det = p.add_argument_group('people')
     det.add_argument('--detector', choices=sorted(DETECTORS),
                      help="person detector (default: the config's, else hog)")
@@ -184,6 +186,7 @@ def main(argv: list[str] | None = None) -> DemoOutcome:
     args = parse_args(argv)
     from wildpose.apis import Pose3DInferencer
     from wildpose.apis.sources import open_source
+    from wildpose.models.fast_inference import speed_options
     from wildpose.visualization import SceneView
 
     options = dict(args.cfg_options)
@@ -195,7 +198,8 @@ def main(argv: list[str] | None = None) -> DemoOutcome:
     inferencer = Pose3DInferencer(args.config, args.checkpoint, device=args.device,
                                   detector=detector_config(args),
                                   det_score_thr=args.det_score_thr, camera=camera,
-                                  fov_deg=args.fov, cfg_options=options)
+                                  fov_deg=args.fov, cfg_options=options,
+                                  fast=speed_options(args))
     os.makedirs(args.out_dir, exist_ok=True)
     outcome, used = DemoOutcome(), set()
     targets = list(args.inputs) + ([args.webcam] if args.webcam is not None else [])

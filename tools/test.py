@@ -1,7 +1,7 @@
 """Evaluate a trained checkpoint and write the benchmark report.
 
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--flip-test]
-        [--dump preds.npz] [--show-dir DIR [--show-max N]] [--out preds.pkl]
+        [--fast] [--precision P] [--compile] [--dump preds.npz] [--show-dir DIR [--show-max N]] [--out preds.pkl]
         [--speed-iters N] [--speed-batch-size B] [--no-report] [--no-progress]
         [--cfg-options key=value ...] [--launcher ...]
 
@@ -20,7 +20,8 @@ and ids as an ``.npz`` of plain arrays; ``tools/analysis/recompute_report.py`` r
 the metrics and the report from it without the model. ``--flip-test`` averages with
 the mirrored crop (left/right swapped, depth included); the config switch is
 ``model.test_cfg.flip_test``. ``--show-dir`` saves pictures (2D skeleton beside the 3D
-view) of the first ``--show-max`` samples.
+view) of the first ``--show-max`` samples. ``--fast`` tests the model with batch norms
+folded, channels-last and bfloat16 (``FastInferenceHook``): its metrics, dump and speed.
 """
 from __future__ import annotations
 
@@ -36,6 +37,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))  # run from 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     from mmengine.config import DictAction
 
+    from wildpose.models.fast_inference import add_speed_arguments
+
     parser = argparse.ArgumentParser(description='Evaluate a wildpose model')
     parser.add_argument('config', help='config file')
     parser.add_argument('checkpoint', help='checkpoint file')
@@ -48,6 +51,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help='how many samples --show-dir draws (default 20)')
     parser.add_argument('--flip-test', action='store_true',
                         help='flip test-time augmentation (model.test_cfg.flip_test=True)')
+    add_speed_arguments(parser)
     parser.add_argument('--speed-iters', type=int, default=20,
                         help='timed batches for the speed measurement (0: skip it)')
     parser.add_argument('--speed-batch-size', type=int, default=None,
@@ -72,6 +76,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def build_config(args: argparse.Namespace):
     from wildpose.engine.config_loader import load_config
     from wildpose.evaluation.evaluator_config import metric_configs, with_per_joint
+    from wildpose.models.fast_inference import speed_options
 
     cfg = load_config(args.config, args.cfg_options, args.work_dir, args.launcher)
     cfg.load_from = args.checkpoint
@@ -87,6 +92,9 @@ def build_config(args: argparse.Namespace):
         metrics.append(dict(type='DumpResults', out_file_path=args.out))
     cfg.test_evaluator = metrics
     hooks = list(cfg.get('custom_hooks') or [])
+    fast = speed_options(args)
+    if fast is not None:
+        hooks.append(dict(type='FastInferenceHook', **fast))
     if not args.no_progress:
         hooks.append(dict(type='ProgressBarHook'))
     if args.show_dir:

@@ -5,7 +5,8 @@ import pytest
 import torch
 from torch import nn
 
-from wildpose.models.fast_inference import fold_batch_norms, optimise_for_inference
+from wildpose.models.fast_inference import (add_speed_arguments, fold_batch_norms,
+                                            optimise_for_inference, speed_options)
 from wildpose.registry import MODELS
 
 INPUT = (64, 64)
@@ -87,7 +88,7 @@ def test_every_fast_path_matches_float32_eager(precision, atol):
 
 
 def test_bad_precision_and_float16_on_cpu_are_refused():
-    with pytest.raises(ValueError, match='precision must be one of'):
+    with pytest.raises(ValueError, match="precision must be 'auto' or one of"):
         optimise_for_inference(_trained_like_model(), precision='int8')
     with pytest.raises(ValueError, match='CUDA'):
         optimise_for_inference(_trained_like_model(), precision='float16-autocast')
@@ -105,3 +106,55 @@ def test_the_training_autocast_of_the_optim_wrapper_reaches_the_network():
     with wrapper.optim_context(model):
         heatmaps, _ = model._network_outputs(torch.randn(2, 3, *INPUT))
     assert seen == [torch.bfloat16] and heatmaps[0].dtype == torch.float32
+
+
+def test_auto_precision_is_bfloat16_autocast_on_the_cpu():
+    model = optimise_for_inference(_trained_like_model(), precision='auto')
+    assert model.inference_autocast_dtype == torch.bfloat16
+    assert next(model.parameters()).dtype == torch.float32
+
+
+@pytest.mark.parametrize('argv, want', [
+    ([], None),
+    (['--fast'], dict(fold_bn=True, channels_last=True, precision='auto', compile=False)),
+    (['--fast', '--precision', 'float32'],
+     dict(fold_bn=True, channels_last=True, precision='float32', compile=False)),
+    (['--precision', 'bfloat16-weights'],
+     dict(fold_bn=False, channels_last=False, precision='bfloat16-weights', compile=False)),
+    (['--compile'], dict(fold_bn=False, channels_last=False, precision='float32',
+                         compile=True)),
+])
+def test_the_command_line_switches_give_the_options(argv, want):
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    add_speed_arguments(parser)
+    assert speed_options(parser.parse_args(argv)) == want
+
+
+def test_init_model_applies_the_fast_path_after_loading(tmp_path):
+    from wildpose.apis import init_model
+
+    config = tmp_path / 'config.py'
+    config.write_text(
+        "default_scope = 'wildpose'\n"
+        "model = dict(type='Weak3DPoseEstimator',\n"
+        "    data_preprocessor=dict(type='ImgDataPreprocessor', mean=[128.] * 3,"
+        " std=[64.] * 3),\n"
+        "    backbone=dict(type='HourglassNet', num_stacks=1, channels=16, num_blocks=1,"
+        " depth=2, stem_channels=(8, 16)),\n"
+        "    head_2d=dict(type='StackedHeatmapHead', in_channels=16, num_stacks=1),\n"
+        "    head_depth=dict(type='DepthRegressionHead', in_channels=16, num_stages=2,"
+        " blocks_per_stage=1),\n"
+        "    codec=dict(type='HeatmapDepthCodec', input_size=(64, 64),"
+        " heatmap_size=(16, 16)))\n")
+    torch.manual_seed(0)
+    plain = init_model(str(config))
+    torch.save(dict(state_dict=plain.state_dict()), tmp_path / 'w.pth')
+    fast = init_model(str(config), str(tmp_path / 'w.pth'),
+                      fast=dict(fold_bn=True, channels_last=True, precision='float32'))
+    x = torch.randn(1, 3, 64, 64)
+    for a, b in zip(_outputs(plain, x), _outputs(fast, x)):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-4)
+    n_bn = sum(isinstance(m, nn.BatchNorm2d) for m in plain.modules())
+    assert sum(isinstance(m, nn.BatchNorm2d) for m in fast.modules()) < n_bn

@@ -103,6 +103,21 @@ def test_demo_with_a_box_flip_test_camera_and_bad_inputs(tiny_checkpoint, tmp_pa
         demo.main(['--config', CONFIG, '--checkpoint', tiny_checkpoint, '--out-dir', 'x'])
 
 
+def test_demo_fast_path_gives_the_same_joints_within_bfloat16(tiny_checkpoint, tmp_path):
+    path = tmp_path / 'p.png'
+    cv2.imwrite(str(path), _synthetic_person())
+    demo = _load_tool('demo')
+    runs = {}
+    for name, extra in (('plain', []), ('fast', ['--fast'])):
+        demo.main([str(path), '--config', CONFIG, '--checkpoint', tiny_checkpoint,
+                   '--out-dir', str(tmp_path / name), '--bbox', '20', '10', '100', '150',
+                   *extra])
+        runs[name] = json.load(open(tmp_path / name / 'p.json'))['persons'][0]
+    plain, fast = (np.asarray(runs[n]['keypoints_3d']) for n in ('plain', 'fast'))
+    # the same pose within bfloat16's precision (mm)
+    assert np.abs(plain - fast).max() < 0.05 * np.abs(plain).max()
+
+
 @pytest.mark.slow
 def test_demo_on_a_video_and_a_fake_webcam(tiny_checkpoint, tmp_path, monkeypatch):
     sys.path.insert(0, osp.join(REPO, 'tests', 'test_apis'))

@@ -53,6 +53,17 @@ def test_train_test_and_resume(tmp_path):
         assert metrics[key] == metrics[key]  # not NaN
     assert metrics['wild/mpjpe'] > 0 and 0 <= metrics['wild/pck'] <= 100
 
+    # --fast: folded batch norms, channels-last, bfloat16 autocast; the same metrics
+    # within bfloat16's precision, and the log says the fast path ran
+    proc = _tool('test.py', CONFIG, last, '--work-dir', str(tmp_path / 'fast'), '--fast',
+                 '--no-report', cwd=str(tmp_path))
+    _ok(proc)
+    assert "'precision': 'auto'" in proc.stdout + proc.stderr
+    fast = json.load(open(tmp_path / 'fast' / 'metrics.json'))
+    assert fast.keys() == metrics.keys()
+    for key in ('lab/mpjpe', 'wild/mpjpe'):
+        assert fast[key] == pytest.approx(metrics[key], rel=0.05), key
+
     # resume from iter_3 under torch's weights-only loading and run to iteration 8
     proc = _tool('train.py', CONFIG, '--work-dir', work, '--resume',
                  osp.join(work, 'iter_3.pth'), '--cfg-options', 'train_cfg.max_iters=8',

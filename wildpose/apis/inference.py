@@ -35,7 +35,7 @@ def _load_config(config: Any, cfg_options: dict | None):
 
 
 def init_model(config: Any, checkpoint: str | None = None, device: str = 'cpu',
-               cfg_options: dict | None = None) -> nn.Module:
+               cfg_options: dict | None = None, fast: dict | None = None) -> nn.Module:
     """Build the model of ``config`` (path or Config), load ``checkpoint`` and put it in
     eval mode on ``device``.
 
@@ -49,6 +49,10 @@ def init_model(config: Any, checkpoint: str | None = None, device: str = 'cpu',
     Args:
         cfg_options: overrides merged into the config, e.g.
             ``{'model.test_cfg.flip_test': True}``.
+        fast: keyword arguments of
+            :func:`~wildpose.models.fast_inference.optimise_for_inference` (folded batch
+            norms, channels-last, bfloat16, compile), applied after loading; None keeps
+            the float32 model as built.
     """
     from ..engine.checkpoint import load_into, load_state_dict
     from ..registry import MODELS
@@ -64,7 +68,11 @@ def init_model(config: Any, checkpoint: str | None = None, device: str = 'cpu',
             warnings.warn(f'{len(kept)} weights under {list(may_differ)} keep their initial '
                           f'values (absent from {checkpoint} or of another shape)')
     model.cfg = cfg
-    return model.to(device).eval()
+    model = model.to(device).eval()
+    if fast is not None:
+        from ..models.fast_inference import optimise_for_inference
+        optimise_for_inference(model, **fast)
+    return model
 
 
 def _find_pipeline(dataset_cfg: Any) -> list | None:

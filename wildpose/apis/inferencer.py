@@ -74,6 +74,7 @@ class Pose3DInferencer:
         smoothing: One-Euro arguments per field (``keypoints`` px, ``keypoints_3d`` mm).
         tracker: :class:`IoUTracker` arguments.
         cfg_options: overrides merged into the model config.
+        fast: the model's inference speed-ups (see :func:`init_model`).
 
     Any of these left None comes from the config's ``inferencer`` dict, else from
     :data:`DEFAULT_INFERENCER_CFG`.
@@ -82,8 +83,10 @@ class Pose3DInferencer:
     def __init__(self, config: Any, checkpoint: str | None = None, device: str = 'cpu',
                  detector: Any = None, det_score_thr: float | None = None, camera: Any = None,
                  fov_deg: float | None = None, smoothing: dict | None = None,
-                 tracker: dict | None = None, cfg_options: dict | None = None) -> None:
-        self.model = init_model(config, checkpoint, device=device, cfg_options=cfg_options)
+                 tracker: dict | None = None, cfg_options: dict | None = None,
+                 fast: dict | None = None) -> None:
+        self.model = init_model(config, checkpoint, device=device, cfg_options=cfg_options,
+                                fast=fast)
         settings = copy.deepcopy(DEFAULT_INFERENCER_CFG)
         settings.update(copy.deepcopy(dict(self.model.cfg.get('inferencer') or {})))
         unknown = set(settings) - set(DEFAULT_INFERENCER_CFG)

@@ -16,6 +16,11 @@ Every switch keeps the model's outputs within a stated tolerance of float32 eage
   outputs of magnitude 1; decoding always runs in float32.
 * ``compile``: ``torch.compile`` of the network forward (the first call compiles: tens
   of seconds on a CPU; pays for long test runs and videos, not for a handful of images).
+
+The command-line switches (``--fast``, ``--precision``, ``--compile`` of
+``tools/test.py`` and ``tools/demo.py``) are declared here once
+(:func:`add_speed_arguments`, :func:`speed_options`); ``init_model(..., fast=...)``, the
+``Pose3DInferencer`` and the ``FastInferenceHook`` of ``tools/test.py`` take the options.
 """
 from __future__ import annotations
 
@@ -24,6 +29,9 @@ from torch import nn
 from torch.nn.utils.fusion import fuse_conv_bn_eval
 
 PRECISIONS = ('float32', 'bfloat16-autocast', 'bfloat16-weights', 'float16-autocast')
+#: what ``precision='auto'`` picks: the fastest that keeps the tolerance, per device type
+#: (measured with tools/analysis/benchmark.py, docs/benchmarks.md)
+AUTO_PRECISION = {'cpu': 'bfloat16-autocast', 'cuda': 'bfloat16-weights'}
 
 
 def fold_batch_norms(module: nn.Module) -> int:
@@ -57,15 +65,18 @@ def optimise_for_inference(model: nn.Module, *, fold_bn: bool = True,
     Args:
         fold_bn: fold batch norms into the preceding convolutions.
         channels_last: NHWC memory layout.
-        precision: one of :data:`PRECISIONS`.
+        precision: one of :data:`PRECISIONS`, or ``'auto'`` (:data:`AUTO_PRECISION` of the
+            model's device; float32 elsewhere).
         compile: ``torch.compile`` the network forward.
 
     Raises:
         ValueError: an unknown precision, or float16 on a CPU.
     """
-    if precision not in PRECISIONS:
-        raise ValueError(f'precision must be one of {PRECISIONS}, got {precision!r}')
     device_type = next(model.parameters()).device.type
+    if precision == 'auto':
+        precision = AUTO_PRECISION.get(device_type, 'float32')
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be 'auto' or one of {PRECISIONS}, got {precision!r}")
     if precision == 'float16-autocast' and device_type != 'cuda':
         raise ValueError("precision 'float16-autocast' needs a CUDA device; use "
                          "'bfloat16-autocast' on the CPU")
@@ -82,3 +93,25 @@ def optimise_for_inference(model: nn.Module, *, fold_bn: bool = True,
     if compile:
         model._forward = torch.compile(model._forward)
     return model
+
+
+def add_speed_arguments(parser) -> None:
+    """``--fast``, ``--precision`` and ``--compile`` on an ``argparse`` parser."""
+    group = parser.add_argument_group('inference speed (docs/benchmarks.md)')
+    group.add_argument('--fast', action='store_true',
+                       help="fold batch norms, channels-last, and --precision auto unless "
+                            "given (CPU: bfloat16 autocast; CUDA: bfloat16 weights)")
+    group.add_argument('--precision', choices=('auto',) + PRECISIONS,
+                       help='numeric precision of the network (default float32)')
+    group.add_argument('--compile', action='store_true',
+                       help='torch.compile the network (slow first call)')
+
+
+def speed_options(args) -> dict | None:
+    """Keyword arguments of :func:`optimise_for_inference` from :func:`add_speed_arguments`'
+    switches; None when none is set (the model stays as built)."""
+    if not (args.fast or args.precision or args.compile):
+        return None
+    return dict(fold_bn=args.fast, channels_last=args.fast,
+                precision=args.precision or ('auto' if args.fast else 'float32'),
+                compile=args.compile)
