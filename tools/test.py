@@ -1,7 +1,8 @@
 """Evaluate a trained checkpoint and write the benchmark report.
 
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--flip-test]
-        [--fast] [--precision P] [--compile] [--dump preds.npz] [--show-dir DIR [--show-max N]] [--out preds.pkl]
+        [--fast] [--precision P] [--compile] [--dump preds.npz]
+        [--show-dir DIR [--show-max N]] [--out preds.pkl]
         [--speed-iters N] [--speed-batch-size B] [--no-report] [--no-progress]
         [--cfg-options key=value ...] [--launcher ...]
 
