@@ -40,5 +40,6 @@ default_hooks = dict(
     logger=dict(interval=50),
     checkpoint=dict(by_epoch=False, interval=1000, max_keep_ckpts=2))
 log_processor = dict(by_epoch=False)
-# pictures (image + 2D skeleton beside the 3D view) of a few samples at each validation
+# pictures (image + 2D skeleton beside the 3D view) of the first 6 samples of each
+# domain (lab, wild) at each validation
 custom_hooks = [dict(type='PoseVisualizationHook', max_samples=6)]

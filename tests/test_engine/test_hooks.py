@@ -71,6 +71,23 @@ def test_visualization_hook_keeps_two_splits_with_the_same_image_names_apart(tmp
                                                      '001_wild_000000.png']
 
 
+def test_visualization_hook_draws_max_samples_of_every_domain(tmp_path):
+    """A validation set of lab samples then wild ones: both domains get their pictures,
+    not only the first max_samples samples (all lab)."""
+    img_path = str(tmp_path / 'im.png')
+    cv2.imwrite(img_path, np.full((48, 48, 3), 100, np.uint8))
+    hook = HOOKS.build(dict(type='PoseVisualizationHook', max_samples=2))
+    runner = SimpleNamespace(work_dir=str(tmp_path), iter=5)
+    hook.before_val_epoch(runner)
+    for batch, domain in enumerate(('lab', 'lab', 'wild', 'wild')):
+        outputs = _outputs(img_path, 3, start=3 * batch)
+        for ds in outputs:
+            ds.set_metainfo(dict(domain=domain))
+        hook.after_val_iter(runner, batch, None, outputs)
+    assert sorted(os.listdir(tmp_path / 'vis' / 'val_iter_5')) == [
+        '000_lab_im.png', '001_lab_im.png', '002_wild_im.png', '003_wild_im.png']
+
+
 def test_progress_bar_hook_counts_batches():
     stream = io.StringIO()
     hook = HOOKS.build(dict(type='ProgressBarHook', file=stream))

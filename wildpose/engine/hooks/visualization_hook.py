@@ -16,9 +16,11 @@ from ...utils.arrays import to_numpy
 
 @HOOKS.register_module()
 class PoseVisualizationHook(Hook):
-    """Draws the first ``max_samples`` samples of a validation or test run: the image
-    with the predicted 2D skeleton beside the 3D view (see
-    :func:`wildpose.visualization.render_side_by_side`), as PNG files.
+    """Draws the first ``max_samples`` samples of each domain (the metainfo ``domain``:
+    lab and wild of the synthetic benchmark, h36m, ...) in a validation or test run: the
+    image with the predicted 2D skeleton beside the 3D view (see
+    :func:`wildpose.visualization.render_side_by_side`), as PNG files
+    ``NNN_<domain>_<image stem>.png``.
 
     Validation pictures go to ``<out_dir>/val_iter_<iteration>/`` every ``interval``-th
     validation; test pictures to ``<out_dir>/``. ``out_dir`` defaults to
@@ -28,7 +30,7 @@ class PoseVisualizationHook(Hook):
 
     Args:
         interval: draw at every ``interval``-th validation run (tests always).
-        max_samples: pictures per run.
+        max_samples: pictures per domain and run.
         out_dir: where the PNG files go.
         draw_gt: also draw the 2D ground truth (white rings).
         radius_mm: half-extent of the 3D axes in mm.
@@ -50,7 +52,7 @@ class PoseVisualizationHook(Hook):
         self.radius_mm = radius_mm
         self.score_thr = score_thr
         self._val_runs = 0
-        self._saved = 0
+        self._saved: dict[str, int] = {}  # pictures per domain in this run
         self._active = False
         self._folder = ''
         self._warned = False
@@ -59,7 +61,7 @@ class PoseVisualizationHook(Hook):
     def _start(self, runner: Any, folder: str | None, active: bool) -> None:
         root = self.out_dir or osp.join(runner.work_dir, 'vis')
         self._folder = osp.join(root, folder) if folder else root
-        self._saved = 0
+        self._saved = {}
         # in a distributed run each process sees part of the data: rank 0 draws its part
         self._active = active and self.max_samples > 0 and is_main_process()
 
@@ -86,9 +88,9 @@ class PoseVisualizationHook(Hook):
         from ...visualization.draw import render_side_by_side, save_rgb
 
         for ds in outputs:
-            if self._saved >= self.max_samples:
-                self._active = False
-                return
+            domain = ds.metainfo.get('domain') or 'sample'
+            if self._saved.get(domain, 0) >= self.max_samples:
+                continue
             path = str(ds.metainfo.get('img_path', ''))
             img = cv2.imread(path, cv2.IMREAD_COLOR) if path else None
             if img is None:
@@ -111,7 +113,7 @@ class PoseVisualizationHook(Hook):
                                       gt_keypoints=gt)
             # the running number keeps samples of two splits with the same index and
             # image name (lab/wild 000000.jpg) apart
-            domain = ds.metainfo.get('domain') or 'sample'
+            number = sum(self._saved.values())
             stem = osp.splitext(osp.basename(path))[0]
-            save_rgb(osp.join(self._folder, f'{self._saved:03d}_{domain}_{stem}.png'), rgb)
-            self._saved += 1
+            save_rgb(osp.join(self._folder, f'{number:03d}_{domain}_{stem}.png'), rgb)
+            self._saved[domain] = self._saved.get(domain, 0) + 1
