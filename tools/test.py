@@ -21,8 +21,9 @@ and ids as an ``.npz`` of plain arrays; ``tools/analysis/recompute_report.py`` r
 the metrics and the report from it without the model. ``--flip-test`` averages with
 the mirrored crop (left/right swapped, depth included); the config switch is
 ``model.test_cfg.flip_test``. ``--show-dir`` saves pictures (2D skeleton beside the 3D
-view) of the first ``--show-max`` samples. ``--fast`` tests the model with batch norms
-folded, channels-last and bfloat16 (``FastInferenceHook``): its metrics, dump and speed.
+view) of the first ``--show-max`` samples of each domain. ``--fast`` tests the model
+with batch norms folded, channels-last and bfloat16 (``FastInferenceHook``): its metrics,
+dump and speed.
 """
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help='save predictions, ground truth and ids to this .npz')
     parser.add_argument('--show-dir', help='save pictures of the first samples here')
     parser.add_argument('--show-max', type=int, default=20,
-                        help='how many samples --show-dir draws (default 20)')
+                        help='how many samples of each domain --show-dir draws (default 20)')
     parser.add_argument('--flip-test', action='store_true',
                         help='flip test-time augmentation (model.test_cfg.flip_test=True)')
     add_speed_arguments(parser)

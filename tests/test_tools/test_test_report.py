@@ -67,7 +67,9 @@ def test_metrics_report_and_json_agree(tested):
 def test_pictures_and_dump(tested):
     root, _ = tested
     pics = sorted(os.listdir(root / 'pics'))
-    assert len(pics) == 2 and all(p.endswith('.png') for p in pics)
+    # --show-max 2: the first two samples of each domain
+    assert pics == ['000_lab_000000.png', '001_lab_000001.png', '002_wild_000000.png',
+                    '003_wild_000001.png']
     with np.load(root / 'work' / 'preds.npz', allow_pickle=False) as data:
         assert data['pred_keypoints'].shape == (16, 16, 2)
         assert data['pred_keypoints_3d'].shape == (16, 16, 3)
