@@ -150,13 +150,20 @@ def summarise(runs: list[dict]) -> dict:
     return out
 
 
+def _mean_std(cell: dict) -> str:
+    """``mean ± std``; the mean alone where one seed gives no spread."""
+    if not np.isfinite(cell['std']):
+        return f"{cell['mean']:.1f}"
+    return f"{cell['mean']:.1f} ± {cell['std']:.1f}"
+
+
 def format_table(summaries: dict[str, dict], labels: dict[str, str], baseline: dict,
                  seeds: list[int]) -> str:
     head = '| config | what it trains | ' + ' | '.join(c for _, c in COLUMNS) + \
         ' | train time |'
     rows = [head, '| --- | --- | ' + ' | '.join('---:' for _ in COLUMNS) + ' | ---: |']
     for name, summ in summaries.items():
-        cells = [f"{summ[k]['mean']:.1f} ± {summ[k]['std']:.1f}" for k, _ in COLUMNS]
+        cells = [_mean_std(summ[k]) for k, _ in COLUMNS]
         train = summ['train_seconds']
         rows.append(f'| `{config_label(name)}` | {labels[name]} | ' + ' | '.join(cells) +
                     f" | {train['mean'] / 60:.1f} min |")
