@@ -1,19 +1,10 @@
 """tools/analysis/sample_path.py: the files a sample runs through, in order."""
 from __future__ import annotations
 
-import importlib.util
 import os.path as osp
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TINY = osp.join(REPO, 'tests', 'data', 'configs', 'tiny_mixed_synth.py')
-
-
-def _tool():
-    spec = importlib.util.spec_from_file_location(
-        'sample_path', osp.join(REPO, 'tools', 'analysis', 'sample_path.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _before(files: list[str], *names: str) -> bool:
@@ -21,9 +12,9 @@ def _before(files: list[str], *names: str) -> bool:
     return where == sorted(where)
 
 
-def test_a_training_sample_from_config_to_loss(tmp_path, monkeypatch):
+def test_a_training_sample_from_config_to_loss(tmp_path, monkeypatch, load_tool):
     monkeypatch.chdir(tmp_path)  # the tiny config generates its data under ./data
-    path = _tool().follow(TINY, 'train')
+    path = load_tool('analysis/sample_path.py').follow(TINY, 'train')
     assert path['config'] == [
         'tests/data/configs/tiny_mixed_synth.py', 'configs/weak3d/hg_mixed_synth.py',
         'configs/_base_/default_runtime.py', 'configs/_base_/models/hourglass_weak3d.py',
@@ -39,9 +30,9 @@ def test_a_training_sample_from_config_to_loss(tmp_path, monkeypatch):
     assert not [f for f in files if f.endswith('__init__.py')]
 
 
-def test_a_test_sample_from_config_to_metric(tmp_path, monkeypatch):
+def test_a_test_sample_from_config_to_metric(tmp_path, monkeypatch, load_tool):
     monkeypatch.chdir(tmp_path)
-    path = _tool().follow(TINY, 'test')
+    path = load_tool('analysis/sample_path.py').follow(TINY, 'test')
     files = path['wildpose']
     assert path['tool'] == ['tools/test.py']
     assert _before(files, 'datasets/transforms/loading.py', 'models/estimators/weak3d.py',

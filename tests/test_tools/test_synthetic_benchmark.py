@@ -1,21 +1,12 @@
 """tools/analysis/synthetic_benchmark.py: mean and spread over seeds, the table, the doc."""
 from __future__ import annotations
 
-import importlib.util
-import os.path as osp
-
 import pytest
-
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 @pytest.fixture(scope='module')
-def tool():
-    spec = importlib.util.spec_from_file_location(
-        'synthetic_benchmark', osp.join(REPO, 'tools', 'analysis', 'synthetic_benchmark.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def tool(load_tool):
+    return load_tool('analysis/synthetic_benchmark.py')
 
 
 def _run(tool, wild: float, seconds: float) -> dict:
