@@ -19,7 +19,6 @@ checkpoint (``state_dict`` + ``meta``) for tools/test.py, tools/demo.py and
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import os.path as osp
 import sys
@@ -38,14 +37,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def convert(src: str, dst: str, config: str = DEFAULT_CONFIG) -> dict:
     """Convert ``src`` into ``dst``; returns the checkpoint's ``meta``."""
     import torch
@@ -54,6 +45,7 @@ def convert(src: str, dst: str, config: str = DEFAULT_CONFIG) -> dict:
     from wildpose.converters.hg3d_official import (check_layers, convert_state, infer_layout,
                                                    layout_dict, model_overrides,
                                                    read_official)
+    from wildpose.datasets.provenance import file_sha256
 
     if not osp.isfile(src):
         raise FileNotFoundError(f'input not found: {src}')
@@ -72,7 +64,7 @@ def convert(src: str, dst: str, config: str = DEFAULT_CONFIG) -> dict:
                          f'{len(missing)} missing (e.g. {missing[:2]}), {len(wrong)} of '
                          f'another shape (e.g. {wrong[:2]})')
     model.load_state_dict(state, strict=True)
-    meta = dict(converted_from=osp.basename(src), source_sha256=_sha256(src),
+    meta = dict(converted_from=osp.basename(src), source_sha256=file_sha256(src),
                 source_format='whole pickled module' if tree is not None else 'state dict',
                 layout=layout_dict(layout), config=config, cfg_options=overrides,
                 converter='tools/model_converters/hg3d_official_to_wildpose.py')
