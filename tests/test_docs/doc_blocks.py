@@ -32,8 +32,10 @@ TOOL_CALL = re.compile(r'tools/(train\.py|test\.py|dist_train\.sh|dist_test\.sh)
 PROVIDED = ('hgreg-3d.pth', 'person.jpg')
 
 
-def _tiny_options() -> list[str]:
-    opts = ['train_cfg.max_iters=4', 'train_cfg.val_interval=4',
+def tiny_options(iters: int = 4) -> list[str]:
+    """``--cfg-options`` values that shrink a synthetic-benchmark job to ``iters``
+    iterations and 8 samples a split (also used by tests/test_tools/test_example_plugin.py)."""
+    opts = [f'train_cfg.max_iters={iters}', f'train_cfg.val_interval={iters}',
             'train_dataloader.batch_size=4', 'train_dataloader.sampler.batch_size=4']
     for loader in ('train', 'val', 'test'):
         opts += [f'{loader}_dataloader.num_workers=0',
@@ -43,8 +45,8 @@ def _tiny_options() -> list[str]:
 
 
 #: appended to the tools' calls in ``tiny`` blocks (synthetic-benchmark configs)
-TINY_OPTIONS = {'train': '--cfg-options ' + ' '.join(_tiny_options()),
-                'test': '--cfg-options ' + ' '.join(_tiny_options()) + ' --speed-iters 2'}
+TINY_OPTIONS = {'train': '--cfg-options ' + ' '.join(tiny_options()),
+                'test': '--cfg-options ' + ' '.join(tiny_options()) + ' --speed-iters 2'}
 
 
 @dataclass

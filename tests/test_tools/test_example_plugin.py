@@ -2,6 +2,7 @@
 package name, trained and tested from a copy outside the repository."""
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import os.path as osp
@@ -21,14 +22,13 @@ pytestmark = pytest.mark.slow
 
 
 def _tiny_options() -> list[str]:
-    """A few samples and iterations instead of the main job's thousands."""
-    opts = ['train_cfg.max_iters=3', 'train_cfg.val_interval=3',
-            'train_dataloader.batch_size=4', 'train_dataloader.sampler.batch_size=4']
-    for loader in ('train', 'val', 'test'):
-        opts += [f'{loader}_dataloader.num_workers=0',
-                 f'{loader}_dataloader.persistent_workers=False']
-        opts += [f'{loader}_dataloader.dataset.datasets.{i}.num_samples=8' for i in (0, 1)]
-    return opts
+    """A few samples and iterations instead of the main job's thousands: the docs' tiny
+    settings (tests/test_docs/doc_blocks.py) with 3 iterations."""
+    spec = importlib.util.spec_from_file_location(
+        'doc_blocks', osp.join(REPO, 'tests', 'test_docs', 'doc_blocks.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.tiny_options(iters=3)
 
 
 def _tool(name: str, *args: str, cwd: str) -> subprocess.CompletedProcess:
