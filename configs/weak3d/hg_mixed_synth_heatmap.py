@@ -8,5 +8,5 @@ targets = [dict(type='GenerateTarget', encoder=codec), dict(type='PackPoseInputs
 model = dict(codec=dict(codec, _delete_=True),
              loss_2d=dict(_delete_=True, type='KeypointMSELoss', use_target_weight=True))
 train_dataloader = dict(dataset=dict(datasets=[
-    dict(_base_.lab_train, pipeline=_base_.lab_augment + targets),
-    dict(_base_.wild_train, pipeline=_base_.wild_augment + targets)]))
+    dict(_base_.lab_train, pipeline=_base_.train_augment + targets),
+    dict(_base_.wild_train, pipeline=_base_.train_augment + targets)]))
