@@ -3,14 +3,13 @@ the compiled ops export as plain ONNX, torch.export agrees, and the command work
 onnx and onnxruntime are optional test dependencies: without them these tests skip."""
 from __future__ import annotations
 
-import importlib.util
 import os.path as osp
-import sys
 import warnings
 
 import numpy as np
 import pytest
 import torch
+from repo_files import load_tool
 
 onnx = pytest.importorskip('onnx')
 ort = pytest.importorskip('onnxruntime')
@@ -130,11 +129,7 @@ def test_export_command_and_side_by_side_timing(tmp_path):
     model = _model(TINY)
     ckpt = str(tmp_path / 'tiny.pth')
     torch.save({'state_dict': model.state_dict()}, ckpt)
-    spec = importlib.util.spec_from_file_location(
-        '_wp_export_onnx', osp.join(REPO, 'tools', 'deployment', 'export_onnx.py'))
-    tool = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = tool
-    spec.loader.exec_module(tool)
+    tool = load_tool('deployment/export_onnx.py')
     out = str(tmp_path / 'tiny.onnx')
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')

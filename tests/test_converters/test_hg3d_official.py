@@ -1,27 +1,20 @@
 """The authors' hgreg-3d.pth layout, converted: wildpose's outputs equal theirs."""
 from __future__ import annotations
 
-import importlib.util
-import os.path as osp
-
 import pytest
 import torch
+from repo_files import load_tool
 
 from wildpose.apis import init_model
 from wildpose.converters.hg3d_official import (Hg3dLayout, LayoutError, infer_layout,
                                                read_official, wildpose_name)
 from wildpose.utils.torch_file import UnsafeFileError
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = 'wildpose::weak3d/hg_mixed_authors.py'
 
 
 def _converter():
-    spec = importlib.util.spec_from_file_location('hg3d_converter', osp.join(
-        REPO, 'tools', 'model_converters', 'hg3d_official_to_wildpose.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('model_converters/hg3d_official_to_wildpose.py')
 
 
 def _save(original, net, path, fmt: str) -> str:

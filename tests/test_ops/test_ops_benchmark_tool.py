@@ -1,17 +1,12 @@
 """tools/analysis/benchmark_ops.py, on tiny sizes: it runs, checks agreement, writes a table."""
-import importlib.util
-from pathlib import Path
-
 import torch
+from repo_files import load_script
 
-TOOL = Path(__file__).resolve().parents[2] / 'tools' / 'analysis' / 'benchmark_ops.py'
+TOOL = 'tools/analysis/benchmark_ops.py'
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location('benchmark_ops', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(TOOL)
 
 
 def test_loop_version_matches_the_reference():

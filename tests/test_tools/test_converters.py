@@ -1,5 +1,4 @@
 """tools/dataset_converters: MPII .mat -> JSON and Human3.6M release -> npz + cameras."""
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -8,23 +7,15 @@ import pickle
 import cv2
 import numpy as np
 import pytest
+from repo_files import load_tool
 
 from wildpose.datasets import Human36mDataset, MpiiDataset
 from wildpose.geometry.camera import project_points
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
-def _load(name):
-    path = osp.join(ROOT, 'tools', 'dataset_converters', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(f'converter_{name}', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-h36m = _load('h36m_to_npz')
-mpii = _load('mpii_mat_to_json')
+h36m = load_tool('dataset_converters/h36m_to_npz.py')
+mpii = load_tool('dataset_converters/mpii_mat_to_json.py')
 
 CAM_IDS = ['54138969', '55011271', '58860488', '60457274']
 

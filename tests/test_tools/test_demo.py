@@ -2,7 +2,6 @@
 a PNG (2D skeleton beside the 3D view) and a JSON per image."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -12,18 +11,12 @@ import sys
 import cv2
 import numpy as np
 import pytest
+from repo_files import load_tool
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = osp.join(REPO, 'tests', 'data', 'configs', 'tiny_mixed_synth.py')
 
 
-def _load_tool(name: str):
-    spec = importlib.util.spec_from_file_location(f'_wp_tool_{name}',
-                                                  osp.join(REPO, 'tools', f'{name}.py'))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='module')
@@ -57,7 +50,7 @@ def test_demo_writes_picture_and_joints(tiny_checkpoint, tmp_path):
     cv2.imwrite(str(folder / 'second.jpg'), _synthetic_person(100, 200))
     (folder / 'notes.txt').write_text('not an image')
     out = tmp_path / 'out'
-    demo = _load_tool('demo')
+    demo = load_tool('demo.py')
     outcome = demo.main([str(folder), '--config', CONFIG, '--checkpoint', tiny_checkpoint,
                          '--out-dir', str(out), '--device', 'cpu', '--detector', 'whole_image'])
     assert sorted(osp.basename(p) for p in outcome.written) == ['person.png', 'second.png']
@@ -86,7 +79,7 @@ def test_demo_with_a_box_flip_test_camera_and_bad_inputs(tiny_checkpoint, tmp_pa
     path = tmp_path / 'p.png'
     cv2.imwrite(str(path), _synthetic_person())
     (tmp_path / 'broken.png').write_bytes(b'not a png')
-    demo = _load_tool('demo')
+    demo = load_tool('demo.py')
     outcome = demo.main([str(tmp_path / 'nothing_here'), str(tmp_path / 'broken.png'),
                          str(path), '--config', CONFIG, '--checkpoint', tiny_checkpoint,
                          '--out-dir', str(tmp_path / 'o'), '--bbox', '20', '10', '100', '150',
@@ -106,7 +99,7 @@ def test_demo_with_a_box_flip_test_camera_and_bad_inputs(tiny_checkpoint, tmp_pa
 def test_demo_fast_path_gives_the_same_joints_within_bfloat16(tiny_checkpoint, tmp_path):
     path = tmp_path / 'p.png'
     cv2.imwrite(str(path), _synthetic_person())
-    demo = _load_tool('demo')
+    demo = load_tool('demo.py')
     runs = {}
     for name, extra in (('plain', []), ('fast', ['--fast'])):
         demo.main([str(path), '--config', CONFIG, '--checkpoint', tiny_checkpoint,
@@ -126,7 +119,7 @@ def test_demo_on_a_video_and_a_fake_webcam(tiny_checkpoint, tmp_path, monkeypatc
     frames, _ = walking_video(6)
     video = str(tmp_path / 'walk.mp4')
     write_video(video, frames, 25.0)
-    demo = _load_tool('demo')
+    demo = load_tool('demo.py')
     out = tmp_path / 'out'
     outcome = demo.main([video, '--config', CONFIG, '--checkpoint', tiny_checkpoint,
                          '--out-dir', str(out), '--view-azim', '-30', '--view-elev', '40'])

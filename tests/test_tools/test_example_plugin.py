@@ -2,7 +2,6 @@
 package name, trained and tested from a copy outside the repository."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -11,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+from repo_files import load_script
 
 from wildpose.engine.checkpoint import load_state_dict
 
@@ -24,11 +24,7 @@ pytestmark = pytest.mark.slow
 def _tiny_options() -> list[str]:
     """A few samples and iterations instead of the main job's thousands: the docs' tiny
     settings (tests/test_docs/doc_blocks.py) with 3 iterations."""
-    spec = importlib.util.spec_from_file_location(
-        'doc_blocks', osp.join(REPO, 'tests', 'test_docs', 'doc_blocks.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.tiny_options(iters=3)
+    return load_script('tests/test_docs/doc_blocks.py').tiny_options(iters=3)
 
 
 def _tool(name: str, *args: str, cwd: str) -> subprocess.CompletedProcess:

@@ -1,19 +1,14 @@
 """tools/misc: print_config.py and list_modules.py."""
-import importlib.util
 import os.path as osp
 
 import pytest
 from mmengine.config import Config
+from repo_files import load_tool
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def _tool(name: str):
-    spec = importlib.util.spec_from_file_location(
-        name, osp.join(REPO, 'tools', 'misc', f'{name}.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(f'misc/{name}.py')
 
 
 def test_print_config_shows_the_resolved_config_with_overrides(tmp_path, capsys):
