@@ -9,7 +9,8 @@ from mmengine.hooks import Hook
 from mmengine.model import BaseModel
 from torch import nn
 
-from wildpose.engine.hooks.non_finite_hook import NonFiniteCheckHook, NonFiniteLossError
+from wildpose.engine.hooks.non_finite_hook import (NonFiniteCheckHook, NonFiniteLossError,
+                                                  first_non_finite)
 from wildpose.engine.runner import WildposeRunner
 
 NAN = float('nan')
@@ -136,3 +137,20 @@ def test_bad_settings_are_clear_errors():
         NonFiniteCheckHook(action='ignore')
     with pytest.raises(ValueError, match='max_skips must be >= 0'):
         NonFiniteCheckHook(max_skips=-1)
+
+
+def test_first_non_finite_names_the_first_culprit_across_dtypes():
+    good = [('a', torch.ones(3)), ('b', torch.zeros(2, 2, dtype=torch.bfloat16)),
+            ('steps', torch.tensor(7)), ('note', 'not a tensor')]
+    assert first_non_finite(good) is None
+    assert first_non_finite([]) is None
+    bad = good + [('c', torch.tensor([1.0, float('inf')], dtype=torch.bfloat16)),
+                  ('d', torch.tensor([float('nan')]))]
+    assert first_non_finite(bad) == 'c'
+    assert first_non_finite(good + [('d', torch.tensor([float('nan')]))]) == 'd'
+
+
+def test_first_non_finite_is_not_fooled_by_a_norm_that_overflows():
+    huge = torch.full((4,), 3e38)  # finite, but its 2-norm is not representable in float32
+    assert not torch.isfinite(torch.linalg.vector_norm(huge))
+    assert first_non_finite([('huge', huge)]) is None

@@ -46,14 +46,26 @@ def _any_rank(flag: bool, device: torch.device) -> bool:
 
 def first_non_finite(named: Any) -> str | None:
     """The name of the first floating-point tensor of ``(name, tensor)`` pairs with a NaN or
-    an infinity, or None. One device synchronisation when everything is finite."""
+    an infinity, or None.
+
+    The check runs once per iteration over every gradient, so the common case is one
+    ``torch._foreach_norm`` per device and dtype: a finite norm means finite elements (a
+    NaN or an infinity makes the norm non-finite). Only when a norm is not finite (or
+    overflows) are the tensors looked at one by one to name the culprit.
+    """
     items = [(n, t) for n, t in named if isinstance(t, torch.Tensor) and t.is_floating_point()]
     if not items:
         return None
-    flags = torch.stack([torch.isfinite(t).all().to(items[0][1].device) for _, t in items])
-    if bool(flags.all()):
+    groups: dict[tuple[torch.device, torch.dtype], list[torch.Tensor]] = {}
+    for _, t in items:
+        groups.setdefault((t.device, t.dtype), []).append(t.detach())
+    if all(bool(torch.stack(torch._foreach_norm(ts)).isfinite().all())
+           for ts in groups.values()):
         return None
-    return items[int((~flags).nonzero()[0])][0]
+    for name, t in items:
+        if not bool(torch.isfinite(t).all()):
+            return name
+    return None  # the norm overflowed; every element is finite
 
 
 @HOOKS.register_module()
