@@ -10,8 +10,11 @@ py="${WILDPOSE_VENV:-$repo/.venv}/bin/python"
 cd "$repo"
 config=configs/weak3d/hg_mixed_synth.py
 work_dir=work_dirs/hg_mixed_synth
-"$py" tools/train.py "$config" --work-dir "$work_dir" "$@"
+# no validation at the end of training: the test right after evaluates the same images
+# and draws the pictures (the first 6 of each domain)
+"$py" tools/train.py "$config" --work-dir "$work_dir" --no-validate "$@"
 ckpt="$(cat "$work_dir/last_checkpoint")"
-"$py" tools/test.py "$config" "$ckpt" --work-dir "$work_dir/test"
+"$py" tools/test.py "$config" "$ckpt" --work-dir "$work_dir/test" \
+    --show-dir "$work_dir/test/vis" --show-max 6
 echo "Metrics: $work_dir/test/metrics.json; report: $work_dir/test/report.md;"
-echo "validation pictures: $work_dir/vis/"
+echo "pictures: $work_dir/test/vis/"

@@ -1,7 +1,7 @@
 """Train a wildpose model from a config.
 
     python tools/train.py configs/weak3d/hg_mixed_synth.py [--work-dir DIR] [--resume [CKPT]]
-        [--amp] [--auto-scale-lr] [--cfg-options key=value ...]
+        [--amp] [--auto-scale-lr] [--no-validate] [--cfg-options key=value ...]
         [--launcher none|pytorch|slurm|mpi]
 
 Several processes: tools/dist_train.sh (torchrun) or tools/slurm_train.sh (srun); see
@@ -36,6 +36,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help="scale the learning rate by the total batch size (processes x "
                         "the config's batch size) over the config's batch size")
+    parser.add_argument('--no-validate', action='store_true',
+                        help='no validation during training (the config\'s val_cfg, '
+                        'val_dataloader and val_evaluator are dropped): for a run that '
+                        'tools/test.py evaluates right after, as tools/quickstart.sh does')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={},
                         help='override config entries, e.g. train_cfg.max_epochs=2')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
@@ -60,6 +64,8 @@ def build_config(args: argparse.Namespace):
         # the config's batch size is the one-process reference: N processes scale lr by N
         cfg.auto_scale_lr = dict(enable=True,
                                  base_batch_size=int(cfg.train_dataloader.batch_size))
+    if args.no_validate:  # mmengine builds no validation loop when all three are None
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     if args.load_from is not None:
         if args.resume is not None:
             raise ValueError('give --load-from (new run from weights) or --resume (continue '
