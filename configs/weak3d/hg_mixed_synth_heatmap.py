@@ -4,9 +4,11 @@ _base_ = ['./hg_mixed_synth.py']
 
 codec = dict(type='HeatmapDepthCodec', input_size=_base_.input_size,
              heatmap_size=_base_.heatmap_size, sigma=1.0)
-targets = [dict(type='GenerateTarget', encoder=codec), dict(type='PackPoseInputs')]
+# both domains share one pipeline (the base's train_augment) with this codec's targets
+train_pipeline = _base_.train_augment + [dict(type='GenerateTarget', encoder=codec),
+                                         dict(type='PackPoseInputs')]
 model = dict(codec=dict(codec, _delete_=True),
              loss_2d=dict(_delete_=True, type='KeypointMSELoss', use_target_weight=True))
 train_dataloader = dict(dataset=dict(datasets=[
-    dict(_base_.lab_train, pipeline=_base_.train_augment + targets),
-    dict(_base_.wild_train, pipeline=_base_.train_augment + targets)]))
+    dict(_base_.lab_train, pipeline=train_pipeline),
+    dict(_base_.wild_train, pipeline=train_pipeline)]))
