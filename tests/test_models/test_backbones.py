@@ -135,3 +135,20 @@ def test_stem_channels_set_the_stem_widths_and_are_checked():
     assert out.merged.shape == (1, 16, 16, 16)
     with pytest.raises(ValueError, match='stem_channels'):
         HourglassNet(stem_channels=(6, 7))
+
+
+def test_early_pool_runs_the_first_residual_at_a_quarter_of_the_input():
+    """early_pool moves the stem's pooling before its first residual: same parameters,
+    same output size, the residual sees (H/4, W/4) instead of (H/2, W/2)."""
+    torch.manual_seed(0)
+    kwargs = dict(num_stacks=1, channels=16, num_blocks=1, depth=2, stem_channels=(8, 12))
+    paper, early = HourglassNet(**kwargs), HourglassNet(**kwargs, early_pool=True)
+    assert sum(p.numel() for p in early.parameters()) == \
+        sum(p.numel() for p in paper.parameters())
+    seen = {}
+    for name, net in (('paper', paper), ('early', early)):
+        first = next(m for m in net.stem if isinstance(m, Residual))
+        first.register_forward_hook(lambda m, i, o, name=name: seen.__setitem__(name, o.shape))
+        out = net(torch.randn(2, 3, 64, 64), lambda i, f: torch.zeros(2, 16, 16, 16))
+        assert out.merged.shape == (2, 16, 16, 16)
+    assert seen == {'paper': (2, 12, 32, 32), 'early': (2, 12, 16, 16)}

@@ -76,11 +76,16 @@ class HourglassNet(nn.Module):
             residual(b -> b) - residual(b -> C); the paper's (64, 128). The stem's first
             residual runs at half the input resolution, so on a CPU it dominates the cost
             of a narrow hourglass: small models may narrow it.
+        early_pool: pool right after the 7x7 convolution instead of after the first
+            residual, so that every residual of the stem runs at 1/4 of the input size
+            (the paper pools after it; on a CPU the half-size residual is the dearest
+            module of a narrow network).
     """
 
     def __init__(self, num_stacks: int = 2, channels: int = 256, num_blocks: int = 2,
                  depth: int = 4, feedback_channels: int = 16, in_channels: int = 3,
-                 stem_channels: tuple[int, int] = (64, 128)) -> None:
+                 stem_channels: tuple[int, int] = (64, 128),
+                 early_pool: bool = False) -> None:
         super().__init__()
         for name, value, low in (('num_stacks', num_stacks, 1), ('channels', channels, 2),
                                  ('num_blocks', num_blocks, 1), ('depth', depth, 1),
@@ -97,11 +102,13 @@ class HourglassNet(nn.Module):
         self.channels = channels
         self.depth = depth
         self.feedback_channels = feedback_channels
+        first_residual = [Residual(mid, wide), nn.MaxPool2d(kernel_size=2, stride=2)]
+        if early_pool:
+            first_residual.reverse()
         self.stem = nn.Sequential(
             nn.Conv2d(in_channels, mid, kernel_size=7, stride=2, padding=3),
             nn.BatchNorm2d(mid), nn.ReLU(inplace=True),
-            Residual(mid, wide),
-            nn.MaxPool2d(kernel_size=2, stride=2),
+            *first_residual,
             Residual(wide, wide),
             Residual(wide, channels),
         )
