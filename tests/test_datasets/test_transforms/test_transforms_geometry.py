@@ -128,3 +128,20 @@ def test_channel_gain_clips_to_uint8():
     assert out.max() <= 255
     same = RandomChannelGain(1.0, 1.0)(dict(img=img.copy()))['img']
     np.testing.assert_array_equal(same, img)
+
+
+@pytest.mark.parametrize('shape', [(5, 7, 3), (5, 7), (5, 7, 1), (5, 7, 4)])
+def test_channel_gain_equals_the_per_pixel_product(shape):
+    """The lookup table gives exactly clip(rint(pixel * gain)) with each channel's gain."""
+    rng = np.random.default_rng(1)
+    img = rng.integers(0, 256, size=shape, dtype=np.uint8)
+    np.random.seed(3)
+    out = RandomChannelGain(0.5, 1.5)(dict(img=img.copy()))['img']
+    np.random.seed(3)
+    gains = np.random.uniform(0.5, 1.5, size=shape[2] if len(shape) == 3 else 1)
+    expected = np.clip(np.rint(img.astype(np.float32) * gains.astype(np.float32)
+                               .reshape((1, 1, -1) if len(shape) == 3 else (1,))), 0, 255)
+    assert out.shape == img.shape and out.dtype == np.uint8
+    np.testing.assert_array_equal(out, expected.astype(np.uint8))
+    with pytest.raises(TypeError, match='uint8'):
+        RandomChannelGain()(dict(img=img.astype(np.float32)))
