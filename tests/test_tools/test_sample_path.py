@@ -23,7 +23,8 @@ def test_a_training_sample_from_config_to_loss(tmp_path, monkeypatch, load_tool)
     files = path['wildpose']
     # the pipeline in its order, then the model and the losses the config names
     assert _before(files, 'datasets/samplers.py', 'datasets/transforms/loading.py',
-                   'datasets/transforms/topdown_affine.py', 'datasets/transforms/targets.py',
+                   'datasets/transforms/common_transforms.py',
+                   'datasets/transforms/topdown_affine.py',
                    'codecs/integral_depth.py', 'datasets/transforms/formatting.py',
                    'models/estimators/weak3d.py', 'models/losses/integral_loss.py')
     assert 'models/losses/heatmap_loss.py' not in files  # not this config's loss
@@ -38,4 +39,4 @@ def test_a_test_sample_from_config_to_metric(tmp_path, monkeypatch, load_tool):
     assert _before(files, 'datasets/transforms/loading.py', 'models/estimators/weak3d.py',
                    'geometry/metric_pose.py', 'evaluation/metrics/mpjpe_metric.py',
                    'evaluation/functional.py')
-    assert 'datasets/transforms/targets.py' not in files  # no targets at test time
+    assert 'models/losses/integral_loss.py' not in files  # no loss at test time

@@ -3,13 +3,11 @@
 Every module that registers a transform is imported here: the registry's ``locations``
 imports this package on first use.
 """
-from .bbox import GetBBoxCenterScale, RandomBBoxTransform
-from .color import RandomChannelGain
-from .depth import DepthFromPose3D
-from .mirror import RandomMirror, mirror_results
+from .common_transforms import (DepthFromPose3D, GenerateTarget, GetBBoxCenterScale,
+                                RandomBBoxTransform, RandomChannelGain, RandomMirror,
+                                mirror_results)
 from .formatting import PackPoseInputs
 from .loading import ImageLoadError, LoadImage
-from .targets import GenerateTarget
 from .topdown_affine import TopdownAffine
 
 __all__ = [
