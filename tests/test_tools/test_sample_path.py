@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os.path as osp
 
+from repo_files import load_tool
+
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TINY = osp.join(REPO, 'tests', 'data', 'configs', 'tiny_mixed_synth.py')
 
@@ -12,7 +14,7 @@ def _before(files: list[str], *names: str) -> bool:
     return where == sorted(where)
 
 
-def test_a_training_sample_from_config_to_loss(tmp_path, monkeypatch, load_tool):
+def test_a_training_sample_from_config_to_loss(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the tiny config generates its data under ./data
     path = load_tool('analysis/sample_path.py').follow(TINY, 'train')
     assert path['config'] == [
@@ -31,7 +33,7 @@ def test_a_training_sample_from_config_to_loss(tmp_path, monkeypatch, load_tool)
     assert not [f for f in files if f.endswith('__init__.py')]
 
 
-def test_a_test_sample_from_config_to_metric(tmp_path, monkeypatch, load_tool):
+def test_a_test_sample_from_config_to_metric(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     path = load_tool('analysis/sample_path.py').follow(TINY, 'test')
     files = path['wildpose']

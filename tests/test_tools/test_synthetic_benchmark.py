@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from repo_files import load_tool
 
 
 @pytest.fixture(scope='module')
-def tool(load_tool):
+def tool():
     return load_tool('analysis/synthetic_benchmark.py')
 
 
