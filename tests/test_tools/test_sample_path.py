@@ -39,6 +39,6 @@ def test_a_test_sample_from_config_to_metric(tmp_path, monkeypatch):
     files = path['wildpose']
     assert path['tool'] == ['tools/test.py']
     assert _before(files, 'datasets/transforms/loading.py', 'models/estimators/weak3d.py',
-                   'geometry/metric_pose.py', 'evaluation/metrics/mpjpe_metric.py',
+                   'geometry/metric_pose.py', 'evaluation/metrics/keypoint_3d_metrics.py',
                    'evaluation/functional.py')
     assert 'models/losses/integral_loss.py' not in files  # no loss at test time

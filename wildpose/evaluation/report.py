@@ -2,7 +2,7 @@
 
 Both files come from the same dict (:func:`build_report`), so they hold the same numbers
 (the Markdown rounds them to two decimals). Metric keys are split into tables by their
-names (see :mod:`wildpose.evaluation.metrics.grouping`):
+names (see :mod:`wildpose.evaluation.metrics.base`):
 
 - ``overall``: keys without '/' (``mpjpe``, ``mpjpe_action_mean``, ``pckh``, ...);
 - ``split``: ``<group>/<metric>`` (e.g. the domains ``lab`` and ``wild``);
