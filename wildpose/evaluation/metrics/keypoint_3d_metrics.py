@@ -16,7 +16,8 @@ from ..joint_sets import MPI_INF_3DHP_JOINTS
 from .base import WildposeMetric, optional_str, require, to_numpy
 
 
-# ---- The part shared by the 3D metrics: collecting predictions and ground truth, skipping samples without 3D ground truth.
+# ---- The part shared by the 3D metrics: collecting predictions and ground truth,
+# skipping samples without 3D ground truth.
 
 class Pose3DMetricBase(WildposeMetric):
     """Base of the metrics on root-relative 3D poses (not registered itself).
