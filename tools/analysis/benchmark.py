@@ -2,7 +2,7 @@
 
     python tools/analysis/benchmark.py CONFIG [--mode infer|train|both] [--batch-size N]
         [--threads N] [--device cpu|cuda] [--rounds R] [--compile] [--json OUT]
-        [--pipeline] [--iteration [CONFIG ...]] [--markdown OUT]
+        [--pipeline] [--iteration [CONFIG ...]] [--op-profile VARIANT] [--markdown OUT]
 
 In one run, after warm-up, it measures the median images/s of each variant, the
 variants taking turns round by round (so a change in the machine's load hits them all):
@@ -25,6 +25,9 @@ sent through the config's own training pipelines (no dataset needed).
 ``--iteration`` trains a few iterations of the config (and of any extra configs given,
 for comparison in the same run) exactly as ``tools/train.py`` does and breaks one
 iteration down (data wait, preprocess, forward, losses, backward, optimiser, hooks).
+``--op-profile VARIANT`` runs a few training steps of one train variant under
+``torch.profiler`` and sums the operators' own time by kind (convolutions, batch norm,
+ReLU, additions, pooling and up-sampling, casts and copies, the optimiser, the rest).
 ``--json`` writes a list of rows ``{"variant", "mode", "images_per_s", ...}``.
 """
 from __future__ import annotations
@@ -37,6 +40,7 @@ import sys
 import time
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))  # benchmark_variants, when imported
 
 import torch  # noqa: E402
 
@@ -61,6 +65,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument('--iteration', nargs='*', metavar='CONFIG', default=None,
                    help='profile whole training iterations of CONFIG and of these configs')
     p.add_argument('--iteration-iters', type=int, default=40)
+    p.add_argument('--op-profile', metavar='VARIANT',
+                   help='time per operator kind in training steps of this train variant')
     p.add_argument('--json', help='write the rows here')
     p.add_argument('--markdown', help='write the tables here')
     return p.parse_args(argv)
@@ -187,6 +193,47 @@ def iteration_rows(configs: list[str], iters: int) -> list[dict]:
     return rows
 
 
+# operator kinds of --op-profile: the first kind whose fragment the profiler's event name
+# holds (forward and backward kernels alike); the rest is 'other'
+OP_KINDS = (
+    ('convolution', 'convolutions'), ('batch_norm', 'batch norm'),
+    ('threshold_backward', 'ReLU'), ('relu', 'ReLU'), ('clamp_min', 'ReLU'),
+    ('pool', 'pooling, up-sampling'), ('upsample', 'pooling, up-sampling'),
+    ('addmm', 'matrix products'), ('aten::mm', 'matrix products'),
+    ('adam', 'optimiser'), ('Optimizer', 'optimiser'), ('foreach', 'optimiser'),
+    ('aten::add', 'additions'), ('copy', 'casts, copies'), ('aten::to', 'casts, copies'),
+)
+
+
+def op_kind(event_name: str) -> str:
+    """The kind of a profiler event (see ``OP_KINDS``)."""
+    return next((kind for fragment, kind in OP_KINDS if fragment in event_name), 'other')
+
+
+def op_profile_rows(cfg, args, device: torch.device, steps: int = 5) -> list[dict]:
+    """Own time per operator kind of ``steps`` training steps of ``args.op_profile``."""
+    from torch.profiler import ProfilerActivity, profile
+
+    batch = training_batch(cfg, args.batch_size)
+    fn, _ = build_variant('train', args.op_profile, cfg, batch, device)
+    for _ in range(max(args.warmup, 2)):
+        fn()
+    activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if device.type == 'cuda'
+                                           else [])
+    with profile(activities=activities) as prof:
+        for _ in range(steps):
+            fn()
+        _sync(device)
+    own: dict[str, float] = {}
+    for event in prof.key_averages():
+        kind = op_kind(event.key)
+        own[kind] = own.get(kind, 0.0) + event.self_cpu_time_total / 1e3 / steps
+    total = sum(own.values())
+    return [dict(variant=f'ops:{kind}', mode='op_profile', images_per_s=0.0,
+                 profiled=args.op_profile, ms_per_step=ms, share=ms / total)
+            for kind, ms in sorted(own.items(), key=lambda kv: -kv[1])]
+
+
 def render_markdown(rows: list[dict], header: str) -> str:
     out = [header, '']
     net = [r for r in rows if r['mode'] in ('infer', 'train')]
@@ -197,6 +244,14 @@ def render_markdown(rows: list[dict], header: str) -> str:
                 f"{r['ms_per_step']:.1f} | {r['speedup']:.2f}x | {r['gflops_per_image']:.2f} | "
                 f"{r['achieved_gflops']:.0f} | {100 * r['fraction_of_peak']:.0f} % "
                 f"({r['peak_dtype']}) |" for r in net]
+        out.append('')
+    ops = [r for r in rows if r['mode'] == 'op_profile']
+    if ops:
+        out += [f"Own time per operator kind, training steps of {ops[0]['profiled']} "
+                '(under the profiler, which adds its own overhead):', '',
+                '| operators | ms/step | share |', '|---|---:|---:|']
+        out += [f"| {r['variant'][4:]} | {r['ms_per_step']:.1f} | {100 * r['share']:.0f} % |"
+                for r in ops]
         out.append('')
     for r in rows:
         if r['mode'] == 'data':
@@ -230,6 +285,8 @@ def main(argv: list[str] | None = None) -> None:
     for dt, v in peaks.items():
         rows.append(dict(variant=f'matmul:{str(dt)[6:]}', mode='peak', images_per_s=0.0,
                          gflops=v))
+    if args.op_profile:
+        rows += op_profile_rows(cfg, args, device)
     if args.pipeline:
         rows += pipeline_rows(cfg)
     if args.iteration is not None:
