@@ -29,7 +29,7 @@ model = dict(
     codec=codec,
     backbone=dict(num_stacks=1, channels=16, num_blocks=1, depth=2),
     head_2d=dict(in_channels=16, num_stacks=1),
-    head_depth=dict(in_channels=16, num_stages=2, blocks_per_stage=1),
+    head_depth=dict(in_channels=16, num_blocks=1),
 )
 train_dataloader = dict(
     batch_size=batch_size, num_workers=0, persistent_workers=False,
