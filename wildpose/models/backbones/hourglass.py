@@ -102,13 +102,13 @@ class HourglassNet(nn.Module):
         self.channels = channels
         self.depth = depth
         self.feedback_channels = feedback_channels
-        first_residual = [Residual(mid, wide), nn.MaxPool2d(kernel_size=2, stride=2)]
+        residual_then_pool = [Residual(mid, wide), nn.MaxPool2d(kernel_size=2, stride=2)]
         if early_pool:
-            first_residual.reverse()
+            residual_then_pool.reverse()
         self.stem = nn.Sequential(
             nn.Conv2d(in_channels, mid, kernel_size=7, stride=2, padding=3),
             nn.BatchNorm2d(mid), nn.ReLU(inplace=True),
-            *first_residual,
+            *residual_then_pool,
             Residual(wide, wide),
             Residual(wide, channels),
         )
