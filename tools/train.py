@@ -81,7 +81,7 @@ def build_config(args: argparse.Namespace):
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
 
-    from wildpose.engine.distributed import init_distributed
+    from wildpose.engine.distributed import init_distributed, shutdown_distributed
     from wildpose.engine.runner import WildposeRunner
     from wildpose.utils import allow_mmengine_checkpoints, register_all_modules
 
@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     init_distributed(cfg)
     runner = WildposeRunner.from_cfg(cfg)
     runner.train()
+    shutdown_distributed()
 
 
 if __name__ == '__main__':

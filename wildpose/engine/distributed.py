@@ -140,3 +140,13 @@ def init_distributed(cfg: Any) -> None:
         dist_cfg['timeout'] = datetime.timedelta(seconds=timeout)
     dist.init_process_group(backend=backend, rank=int(env['RANK']),
                             world_size=int(env['WORLD_SIZE']), **dist_cfg)
+
+
+def shutdown_distributed() -> None:
+    """Destroy the default process group, if any, so that its communication threads are
+    joined before the interpreter exits (left to exit, a rank can abort with
+    'terminate called without an active exception')."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
