@@ -146,9 +146,7 @@ def describe_run(runner, cfg, args: argparse.Namespace) -> dict:
 
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
-    from mmengine.dist import is_main_process
-
-    from wildpose.engine.distributed import init_distributed
+    from wildpose.engine.distributed import init_distributed, shutdown_distributed
     from wildpose.engine.runner import WildposeRunner
     from wildpose.utils import allow_mmengine_checkpoints, register_all_modules
 
@@ -156,7 +154,18 @@ def main(argv: list[str] | None = None) -> dict:
     allow_mmengine_checkpoints()
     cfg = build_config(args)
     init_distributed(cfg)
-    runner = WildposeRunner.from_cfg(cfg)
+    try:
+        return test_and_report(WildposeRunner.from_cfg(cfg), cfg, args, argv)
+    finally:
+        # every rank, the main one after its report: joins gloo's threads before exit
+        shutdown_distributed()
+
+
+def test_and_report(runner, cfg, args: argparse.Namespace,
+                    argv: list[str] | None) -> dict:
+    """Test, then (main process only) write metrics.json, the dump and the report."""
+    from mmengine.dist import is_main_process
+
     metrics = runner.test()
     metrics = {k: float(v) for k, v in metrics.items()}
     if not is_main_process():

@@ -89,9 +89,10 @@ def main(argv: list[str] | None = None) -> None:
     allow_mmengine_checkpoints()
     cfg = build_config(args)
     init_distributed(cfg)
-    runner = WildposeRunner.from_cfg(cfg)
-    runner.train()
-    shutdown_distributed()
+    try:
+        WildposeRunner.from_cfg(cfg).train()
+    finally:
+        shutdown_distributed()  # joins gloo's threads before exit (every rank)
 
 
 if __name__ == '__main__':
