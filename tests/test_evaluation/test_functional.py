@@ -145,3 +145,26 @@ def test_left_right_confusion_counts_joints_nearer_their_mirror():
     mid[:, :2] = [0, 0]
     c, _ = left_right_confusion(mid, gt, pairs)
     assert not c[:, :2].any()
+
+
+def test_bone_depth_order_errors_counts_bones_flipped_in_depth():
+    from wildpose.evaluation.functional import bone_depth_order_errors
+    bones = [(0, 1), (1, 2), (2, 3)]
+    # ground truth: bone 0 goes 300 mm away from the camera, bone 1 50 mm (too flat to
+    # count with a 100 mm gap), bone 2 200 mm towards it
+    gt = np.array([[[0, 0, 5000], [0, 400, 5300], [0, 800, 5350], [0, 900, 5150]]], float)
+    pred = gt.copy()
+    pred[0, 1, 2] = 4800          # bone 0 now points towards the camera: wrong
+    pred[0, 2, 2] = pred[0, 1, 2] - 30    # bone 1 flipped, but it does not count
+    pred[0, 3, 2] = pred[0, 2, 2] - 10    # bone 2 still towards the camera: right
+    wrong, counted = bone_depth_order_errors(pred, gt, bones, min_depth_gap=100.0)
+    assert counted.tolist() == [[True, False, True]]
+    assert wrong.tolist() == [[True, False, False]]
+    # the flipped pose's lengths are not what is measured: the exact pose has no error,
+    # a pose mirrored in depth has every counted bone wrong, a masked joint drops its bones
+    assert not bone_depth_order_errors(gt, gt, bones)[0].any()
+    mirrored = gt * [1, 1, -1]
+    assert bone_depth_order_errors(mirrored, gt, bones)[0].tolist() == [[True, False, True]]
+    mask = np.array([[True, False, True, True]])
+    assert bone_depth_order_errors(pred, gt, bones, 100.0, mask)[1].tolist() == \
+        [[False, False, True]]

@@ -131,3 +131,22 @@ def test_left_right_metric_reports_percent_per_domain():
     assert out['wild/lr_confusion'] == 100.0
     assert out['lr_confusion'] == 50.0
     assert len(FLIP_PAIRS) == 6
+
+
+def test_depth_order_metric_reports_percent_per_domain():
+    from wildpose.evaluation.metrics import DepthOrderMetric
+    from wildpose.structures.skeleton import BONES
+    gt = _pose(0)
+    flipped = gt.copy()
+    flipped[:, 2] = 2 * gt[ROOT, 2] - gt[:, 2]   # the pose mirrored in depth about the root
+    samples = [_sample_3d(gt, gt + [5, -3, 0], domain='lab'),
+               _sample_3d(gt, flipped, domain='wild'),
+               dict(pred_keypoints_3d=gt, domain='wild')]   # no 3D ground truth: skipped
+    m = _run(DepthOrderMetric(group_by='domain', min_depth_gap=50.0), samples)
+    steep = sum(abs(gt[b, 2] - gt[a, 2]) >= 50.0 for a, b in BONES)
+    assert steep > 0
+    assert m['lab/depth_order_error'] == 0.0
+    assert m['wild/depth_order_error'] == 100.0
+    assert m['depth_order_error'] == 50.0
+    with pytest.raises(ValueError, match='min_depth_gap'):
+        DepthOrderMetric(min_depth_gap=-1)

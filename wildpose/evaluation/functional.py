@@ -147,6 +147,39 @@ def left_right_confusion(pred: np.ndarray, gt: np.ndarray,
     return (d_mirror < d_own) & counted, counted
 
 
+def bone_depth_order_errors(pred: np.ndarray, gt: np.ndarray,
+                            bones: Sequence[tuple[int, int]], min_depth_gap: float = 100.0,
+                            mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Which bones point the wrong way in depth (towards the camera instead of away, or
+    the reverse).
+
+    A bone (a, b) counts when both joints are valid and its ground-truth depth
+    difference ``|Z_b - Z_a|`` is at least ``min_depth_gap`` (a bone nearly parallel to
+    the image plane has no clear order); it is wrong when the predicted difference
+    ``Z_b - Z_a`` has the other sign (or is 0). A bone flipped in depth keeps its length,
+    so a bone-length constraint cannot see these errors.
+
+    Args:
+        pred, gt: (N, J, 3) 3D poses, mm, z along the optical axis (any common origin:
+            only differences are used).
+        bones: (a, b) joint index pairs.
+        min_depth_gap: smallest ground-truth depth difference that counts, mm.
+        mask: (N, J) valid joints; None counts every joint.
+
+    Returns:
+        ``wrong`` and ``counted``, both (N, len(bones)) bool.
+    """
+    pred = np.asarray(pred, np.float64)
+    gt = np.asarray(gt, np.float64)
+    mask = _mask(pred, mask)
+    a = np.array([i for i, _ in bones], dtype=np.int64)
+    b = np.array([j for _, j in bones], dtype=np.int64)
+    dz_gt = gt[:, b, 2] - gt[:, a, 2]
+    dz_pred = pred[:, b, 2] - pred[:, a, 2]
+    counted = mask[:, a] & mask[:, b] & (np.abs(dz_gt) >= min_depth_gap)
+    return (dz_gt * dz_pred <= 0) & counted, counted
+
+
 def pck_auc(pred: np.ndarray, gt: np.ndarray, thresholds: np.ndarray,
             mask: np.ndarray | None = None) -> float:
     """Area under the PCK curve over absolute ``thresholds`` (e.g. 0..150 mm, 5 mm steps),

@@ -64,5 +64,6 @@ val_dataloader = dict(
 test_dataloader = val_dataloader
 val_evaluator = [dict(type='MPJPEMetric', group_by='domain'),
                  dict(type='PCKMetric', threshold=0.05, group_by='domain'),
-                 dict(type='LeftRightMetric', group_by='domain')]
+                 dict(type='LeftRightMetric', group_by='domain'),
+                 dict(type='DepthOrderMetric', group_by='domain')]
 test_evaluator = val_evaluator

@@ -1,6 +1,7 @@
 """The 3D metrics (MMPose's ``keypoint_3d_metrics.py``): the base that collects root-aligned
-3D predictions and ground truth, MPJPE / PA-MPJPE and MPI-INF-3DHP's 3DPCK / AUC. The
-maths is in :mod:`wildpose.evaluation.functional`."""
+3D predictions and ground truth, MPJPE / PA-MPJPE, MPI-INF-3DHP's 3DPCK / AUC and the
+share of bones ordered wrongly in depth. The maths is in
+:mod:`wildpose.evaluation.functional`."""
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -9,9 +10,10 @@ import numpy as np
 from mmengine.logging import MMLogger
 
 from ...registry import METRICS
-from ...structures.skeleton import JOINT_NAMES, ROOT
-from ..functional import (AUC_THRESHOLDS_MM, auc_3d, group_indices, grouped_means,
-                          joint_errors, mpjpe, nan_mean, pck_3d, procrustes_align, root_align)
+from ...structures.skeleton import BONES, JOINT_NAMES, ROOT
+from ..functional import (AUC_THRESHOLDS_MM, auc_3d, bone_depth_order_errors, group_indices,
+                          grouped_means, joint_errors, mpjpe, nan_mean, pck_3d,
+                          procrustes_align, root_align)
 from ..joint_sets import MPI_INF_3DHP_JOINTS
 from .base import WildposeMetric, optional_str, require, to_numpy
 
@@ -217,4 +219,60 @@ class PCK3DMetric(Pose3DMetricBase):
         per_joint = pck_3d(pred, gt, self.threshold, mask)[0]
         for k, j in enumerate(self.joints if self.per_joint else ()):
             metrics[f'joint/{JOINT_NAMES[j]}/3dpck'] = 100.0 * float(per_joint[k])
+        return metrics
+
+# ---- Depth order of the bones, in percent, as an mmengine metric.
+
+@METRICS.register_module()
+class DepthOrderMetric(Pose3DMetricBase):
+    """Share of bones whose predicted direction in depth is the wrong one.
+
+    Reads ``pred_keypoints_3d`` and ``keypoints_3d`` (J, 3) in mm, camera frame. A bone
+    counts when its ground-truth end points differ by at least ``min_depth_gap`` mm in
+    depth; it is wrong when the prediction puts the other end nearer the camera
+    (:func:`~wildpose.evaluation.functional.bone_depth_order_errors`). This is the error
+    that a single image leaves most open (a limb turned towards or away from the camera
+    projects to the same 2D segment) and that bone-length constraints cannot see; 50 %
+    is chance. Samples without 3D ground truth are skipped.
+
+    Results, in percent: ``depth_order_error`` over all counted bones and
+    ``<group>/depth_order_error`` per value of ``group_by``.
+
+    Args:
+        group_by: metainfo key whose values split the report, or None.
+        min_depth_gap: smallest ground-truth depth difference of a counted bone, mm.
+        bones: (parent, child) joint pairs; default the 16-joint skeleton's 14 bones.
+    """
+
+    units = {'depth_order_error': '%'}
+
+    def __init__(self, group_by: str | None = 'domain', min_depth_gap: float = 100.0,
+                 bones: Sequence[Sequence[int]] | None = None, root: int = ROOT,
+                 collect_device: str = 'cpu', prefix: str | None = None) -> None:
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        if min_depth_gap < 0:
+            raise ValueError(f'DepthOrderMetric: min_depth_gap must be >= 0 mm, got '
+                             f'{min_depth_gap}')
+        self.group_by = group_by
+        self.min_depth_gap = float(min_depth_gap)
+        self.bones = tuple((int(a), int(b)) for a, b in (bones or BONES))
+        self.root = root
+
+    def _percent(self, pred: np.ndarray, gt: np.ndarray, mask: np.ndarray) -> float:
+        wrong, counted = bone_depth_order_errors(pred, gt, self.bones, self.min_depth_gap,
+                                                 mask)
+        total = counted.sum()
+        return 100.0 * float(wrong.sum() / total) if total else float('nan')
+
+    def compute_metrics(self, results: list) -> dict[str, float]:
+        kept = self._kept_results(results)
+        if not kept:
+            return {}
+        pred, gt, mask = self._root_aligned(kept)
+        metrics = {'depth_order_error': self._percent(pred, gt, mask)}
+        if self.group_by:
+            for group, idx in group_indices([r['group'] for r in kept]).items():
+                if group:
+                    metrics[f'{group}/depth_order_error'] = self._percent(
+                        pred[idx], gt[idx], mask[idx])
         return metrics
