@@ -155,10 +155,13 @@ def main(argv: list[str] | None = None) -> dict:
     cfg = build_config(args)
     init_distributed(cfg)
     try:
-        return test_and_report(WildposeRunner.from_cfg(cfg), cfg, args, argv)
-    finally:
-        # every rank, the main one after its report: joins gloo's threads before exit
-        shutdown_distributed()
+        metrics = test_and_report(WildposeRunner.from_cfg(cfg), cfg, args, argv)
+    except BaseException:
+        shutdown_distributed(wait_for_peers=False)
+        raise
+    # every rank, after a barrier (the main one after its report): joins gloo's threads
+    shutdown_distributed()
+    return metrics
 
 
 def test_and_report(runner, cfg, args: argparse.Namespace,

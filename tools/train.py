@@ -91,8 +91,10 @@ def main(argv: list[str] | None = None) -> None:
     init_distributed(cfg)
     try:
         WildposeRunner.from_cfg(cfg).train()
-    finally:
-        shutdown_distributed()  # joins gloo's threads before exit (every rank)
+    except BaseException:
+        shutdown_distributed(wait_for_peers=False)
+        raise
+    shutdown_distributed()  # every rank, after a barrier: joins gloo's threads before exit
 
 
 if __name__ == '__main__':

@@ -112,3 +112,15 @@ def test_slurm_scripts_build_the_srun_command(tmp_path):
     assert '--ntasks-per-node=4' in args
     assert args[-5:] == ['-u', osp.join(REPO, 'tools', 'test.py'), 'c.py', 'c.pth',
                          '--launcher=slurm']
+
+
+def test_shutdown_destroys_the_process_group_and_is_a_no_op_without_one(tmp_path):
+    import torch.distributed as dist
+
+    from wildpose.engine.distributed import shutdown_distributed
+    shutdown_distributed()  # nothing started: nothing to do
+    dist.init_process_group('gloo', init_method=f'file://{tmp_path}/store', rank=0,
+                            world_size=1)
+    assert dist.is_initialized()
+    shutdown_distributed()
+    assert not dist.is_initialized()

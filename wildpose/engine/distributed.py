@@ -142,11 +142,19 @@ def init_distributed(cfg: Any) -> None:
                             world_size=int(env['WORLD_SIZE']), **dist_cfg)
 
 
-def shutdown_distributed() -> None:
+def shutdown_distributed(wait_for_peers: bool = True) -> None:
     """Destroy the default process group, if any, so that its communication threads are
     joined before the interpreter exits (left to exit, a rank can abort with
-    'terminate called without an active exception')."""
+    'terminate called without an active exception').
+
+    Args:
+        wait_for_peers: first wait at a barrier until every rank got here, so that no
+            rank closes its connections while another still uses them. Pass False on an
+            error path, where the other ranks may never arrive.
+    """
     import torch.distributed as dist
 
     if dist.is_available() and dist.is_initialized():
+        if wait_for_peers and dist.get_world_size() > 1:
+            dist.barrier()
         dist.destroy_process_group()
