@@ -146,22 +146,15 @@ def describe_run(runner, cfg, args: argparse.Namespace) -> dict:
 
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
-    from wildpose.engine.distributed import init_distributed, shutdown_distributed
+    from wildpose.engine.distributed import distributed_run
     from wildpose.engine.runner import WildposeRunner
     from wildpose.utils import allow_mmengine_checkpoints, register_all_modules
 
     register_all_modules()
     allow_mmengine_checkpoints()
     cfg = build_config(args)
-    init_distributed(cfg)
-    try:
-        metrics = test_and_report(WildposeRunner.from_cfg(cfg), cfg, args, argv)
-    except BaseException:
-        shutdown_distributed(wait_for_peers=False)
-        raise
-    # every rank, after a barrier (the main one after its report): joins gloo's threads
-    shutdown_distributed()
-    return metrics
+    with distributed_run(cfg):  # the main rank leaves it after its report
+        return test_and_report(WildposeRunner.from_cfg(cfg), cfg, args, argv)
 
 
 def test_and_report(runner, cfg, args: argparse.Namespace,

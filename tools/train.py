@@ -81,20 +81,15 @@ def build_config(args: argparse.Namespace):
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
 
-    from wildpose.engine.distributed import init_distributed, shutdown_distributed
+    from wildpose.engine.distributed import distributed_run
     from wildpose.engine.runner import WildposeRunner
     from wildpose.utils import allow_mmengine_checkpoints, register_all_modules
 
     register_all_modules()
     allow_mmengine_checkpoints()
     cfg = build_config(args)
-    init_distributed(cfg)
-    try:
+    with distributed_run(cfg):
         WildposeRunner.from_cfg(cfg).train()
-    except BaseException:
-        shutdown_distributed(wait_for_peers=False)
-        raise
-    shutdown_distributed()  # every rank, after a barrier: joins gloo's threads before exit
 
 
 if __name__ == '__main__':

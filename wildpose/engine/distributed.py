@@ -15,10 +15,11 @@ tools therefore call :func:`prepare_distributed` on the config and
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import subprocess
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 LAUNCHERS = ('none', 'pytorch', 'slurm', 'mpi')
 DEFAULT_PORT = 29500
@@ -158,3 +159,17 @@ def shutdown_distributed(wait_for_peers: bool = True) -> None:
         if wait_for_peers and dist.get_world_size() > 1:
             dist.barrier()
         dist.destroy_process_group()
+
+
+@contextlib.contextmanager
+def distributed_run(cfg: Any) -> Iterator[None]:
+    """The span of a tool's run: :func:`init_distributed` on entry, and on exit
+    :func:`shutdown_distributed`, after a barrier when the body finished (on every rank,
+    also one that returned early) and without one when it raised."""
+    init_distributed(cfg)
+    try:
+        yield
+    except BaseException:
+        shutdown_distributed(wait_for_peers=False)
+        raise
+    shutdown_distributed()

@@ -247,7 +247,7 @@ class DepthOrderMetric(Pose3DMetricBase):
     units = {'depth_order_error': '%'}
 
     def __init__(self, group_by: str | None = 'domain', min_depth_gap: float = 100.0,
-                 bones: Sequence[Sequence[int]] | None = None, root: int = ROOT,
+                 bones: Sequence[Sequence[int]] | None = None,
                  collect_device: str = 'cpu', prefix: str | None = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         if min_depth_gap < 0:
@@ -256,7 +256,7 @@ class DepthOrderMetric(Pose3DMetricBase):
         self.group_by = group_by
         self.min_depth_gap = float(min_depth_gap)
         self.bones = tuple((int(a), int(b)) for a, b in (bones or BONES))
-        self.root = root
+        self.root = ROOT  # only depth differences count, so any root gives the same result
 
     def _percent(self, pred: np.ndarray, gt: np.ndarray, mask: np.ndarray) -> float:
         wrong, counted = bone_depth_order_errors(pred, gt, self.bones, self.min_depth_gap,
