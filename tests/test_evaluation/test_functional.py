@@ -62,7 +62,8 @@ def test_pck_and_auc():
 
 # ----------------------------------------------------------------- PCKh, 3DPCK, averaging
 from wildpose.evaluation.functional import (AUC_THRESHOLDS_MM, auc_3d,  # noqa: E402
-                                            grouped_means, pck_3d, pckh)
+                                            grouped_means, pck_3d, pckh, percent_of,
+                                            scores_per_group)
 
 
 def test_pckh_uses_each_samples_head_size():
@@ -107,6 +108,24 @@ def test_grouped_means_over_frames_and_per_group():
     assert named == {'e': 2.0, 'k/x/e': 1.0}  # '' counts only overall
     with pytest.raises(ValueError, match='group names'):
         grouped_means({'e': np.zeros(3)}, ['a'])
+
+
+def test_percent_of_pools_hits_over_counted_entries():
+    hits = np.array([[True, False], [True, True]])
+    counted = np.array([[True, True], [False, True]])  # a hit that does not count is ignored
+    assert percent_of(hits, counted) == pytest.approx(100 * 2 / 3)
+    assert np.isnan(percent_of(hits, np.zeros_like(counted)))
+
+
+def test_scores_per_group_scores_all_then_each_group_on_its_indices():
+    values = np.array([1.0, 2.0, 4.0, 8.0])
+    out = scores_per_group(lambda idx: {'s': float(values[idx].sum()), 'n': len(idx)}, 4,
+                           ['b', 'a', 'b', ''])
+    assert list(out) == ['s', 'n', 'b/s', 'b/n', 'a/s', 'a/n']  # first-seen group order
+    assert out == {'s': 15.0, 'n': 4, 'b/s': 5.0, 'b/n': 2, 'a/s': 2.0, 'a/n': 1}
+    assert scores_per_group(lambda idx: {'n': len(idx)}, 3, None) == {'n': 3}
+    with pytest.raises(ValueError, match='2 group names for 3'):
+        scores_per_group(lambda idx: {}, 3, ['a', 'b'])
 
 
 def test_masked_procrustes_fits_on_masked_joints_only():

@@ -263,10 +263,43 @@ def nan_mean(values: np.ndarray) -> float:
     return float(v.mean()) if v.size else float('nan')
 
 
+def scores_per_group(score: Callable[[np.ndarray], dict[str, float]], num: int,
+                     keys: Sequence[str] | None,
+                     prefix: Callable[[str], str] = lambda g: f'{g}/') -> dict[str, float]:
+    """The one "over all samples, then per group" loop of the metrics.
+
+    Args:
+        score: sample indices (n,) -> ``{name: value}`` over those samples.
+        num: the number of samples N.
+        keys: N group names, or None; samples whose key is '' count only overall.
+        prefix: the result key's prefix for a group (default ``'<group>/'``).
+
+    Returns:
+        ``score(all)`` and, per group in first-seen order, ``score(group's indices)``
+        with each name prefixed.
+    """
+    out = dict(score(np.arange(num)))
+    if keys is not None:
+        if len(keys) != num:
+            raise ValueError(f'{len(keys)} group names for {num} values')
+        for group, idx in group_indices(keys).items():
+            if group != '':
+                out.update({f'{prefix(group)}{name}': value
+                            for name, value in score(idx).items()})
+    return out
+
+
+def percent_of(hits: np.ndarray, counted: np.ndarray) -> float:
+    """Pooled share of ``hits`` among the ``counted`` entries, in percent (NaN if none
+    counts); both boolean arrays of one shape, ``hits`` only where ``counted``."""
+    total = int(np.count_nonzero(counted))
+    return 100.0 * (np.count_nonzero(hits & counted) / total) if total else float('nan')
+
+
 def grouped_means(values: dict[str, np.ndarray], keys: Sequence[str] | None,
                   prefix: Callable[[str], str] = lambda g: f'{g}/') -> dict[str, float]:
-    """The one per-group averaging helper: the mean over all samples (over frames) of
-    each value array and, when ``keys`` are given, its mean per group.
+    """The mean over all samples (over frames) of each value array and, when ``keys``
+    are given, its mean per group (:func:`scores_per_group`).
 
     Args:
         values: metric name -> (N,) per-sample values (NaN entries are ignored).
@@ -276,14 +309,7 @@ def grouped_means(values: dict[str, np.ndarray], keys: Sequence[str] | None,
     Returns:
         ``{name: mean}`` and ``{prefix(group) + name: group mean}``.
     """
-    out = {name: nan_mean(v) for name, v in values.items()}
-    if keys is not None:
-        if len(keys) != len(next(iter(values.values()), [])):
-            raise ValueError(f'{len(keys)} group names for '
-                             f'{len(next(iter(values.values())))} values')
-        for group, idx in group_indices(keys).items():
-            if group == '':
-                continue
-            for name, v in values.items():
-                out[f'{prefix(group)}{name}'] = nan_mean(np.asarray(v)[idx])
-    return out
+    arrays = {name: np.asarray(v, dtype=np.float64) for name, v in values.items()}
+    num = len(next(iter(arrays.values()), []))
+    return scores_per_group(lambda idx: {name: nan_mean(v[idx]) for name, v in arrays.items()},
+                            num, keys, prefix)

@@ -59,3 +59,8 @@ def optional_str(ds: dict, key: str | None, default: str = '') -> str:
         return default
     value = ds.get(key)
     return str(value) if value not in (None, '') else default
+
+
+def group_keys(results: list[dict], group_by: str | None) -> list[str] | None:
+    """The ``'group'`` entry of each collected result when the metric groups, else None."""
+    return [r['group'] for r in results] if group_by else None

@@ -10,9 +10,9 @@ from mmengine.logging import MMLogger
 
 from ...registry import METRICS
 from ...structures.skeleton import FLIP_PAIRS, JOINT_NAMES
-from ..functional import group_indices, left_right_confusion, pck, pckh
+from ..functional import left_right_confusion, pck, pckh, percent_of, scores_per_group
 from ..joint_sets import MPII_PCKH_JOINTS
-from .base import WildposeMetric, optional_str, require, to_numpy
+from .base import WildposeMetric, group_keys, optional_str, require, to_numpy
 
 
 # ---- 2D PCK normalised by the person box, as an mmengine metric.
@@ -54,14 +54,12 @@ class PCKMetric(WildposeMetric):
         gt = np.stack([r['gt'] for r in results])
         mask = np.stack([r['mask'] for r in results])
         norm = np.array([r['norm'] for r in results])
-        per_joint, mean = pck(pred, gt, norm, self.threshold, mask)
-        metrics = {'pck': 100.0 * mean}
-        if self.group_by:
-            for group, idx in group_indices([r['group'] for r in results]).items():
-                if group:
-                    metrics[f'{group}/pck'] = 100.0 * pck(pred[idx], gt[idx], norm[idx],
-                                                          self.threshold, mask[idx])[1]
+        metrics = scores_per_group(
+            lambda idx: {'pck': 100.0 * pck(pred[idx], gt[idx], norm[idx], self.threshold,
+                                            mask[idx])[1]},
+            len(results), group_keys(results, self.group_by))
         if self.per_joint:
+            per_joint = pck(pred, gt, norm, self.threshold, mask)[0]
             for j, name in enumerate(JOINT_NAMES[:pred.shape[1]]):
                 metrics[f'joint/{name}/pck'] = 100.0 * float(per_joint[j])
         return metrics
@@ -124,16 +122,13 @@ class PCKhMetric(WildposeMetric):
         gt = np.stack([r['gt'] for r in kept])
         mask = np.stack([r['mask'] for r in kept])
         head = np.array([r['head'] for r in kept])
-        per_joint, mean = pckh(pred, gt, head, self.threshold, mask, self.joints)
-        metrics = {'pckh': 100.0 * mean}
+        metrics = scores_per_group(
+            lambda idx: {'pckh': 100.0 * pckh(pred[idx], gt[idx], head[idx], self.threshold,
+                                              mask[idx], self.joints)[1]},
+            len(kept), group_keys(kept, self.group_by))
+        per_joint = pckh(pred, gt, head, self.threshold, mask, self.joints)[0]
         for j, name in enumerate(JOINT_NAMES[:pred.shape[1]] if self.per_joint else ()):
             metrics[f'joint/{name}/pckh'] = 100.0 * float(per_joint[j])
-        if self.group_by:
-            for group, idx in group_indices([r['group'] for r in kept]).items():
-                if group:
-                    metrics[f'{group}/pckh'] = 100.0 * pckh(
-                        pred[idx], gt[idx], head[idx], self.threshold, mask[idx],
-                        self.joints)[1]
         return metrics
 
 # ---- Left/right confusion of the 2D predictions, as an mmengine metric.
@@ -174,20 +169,12 @@ class LeftRightMetric(WildposeMetric):
                 mask=to_numpy(require(ds, 'keypoints_visible', name)) > 0,
                 group=optional_str(ds, self.group_by)))
 
-    def _percent(self, results: list) -> float:
-        confused, counted = left_right_confusion(
-            np.stack([r['pred'] for r in results]), np.stack([r['gt'] for r in results]),
-            self.flip_pairs, np.stack([r['mask'] for r in results]))
-        total = counted.sum()
-        return 100.0 * float(confused.sum() / total) if total else float('nan')
-
     def compute_metrics(self, results: list) -> dict[str, float]:
         if not results:
             return {}
-        metrics = {'lr_confusion': self._percent(results)}
-        if self.group_by:
-            for group, idx in group_indices([r['group'] for r in results]).items():
-                if group:
-                    metrics[f'{group}/lr_confusion'] = self._percent(
-                        [results[i] for i in idx])
-        return metrics
+        confused, counted = left_right_confusion(
+            np.stack([r['pred'] for r in results]), np.stack([r['gt'] for r in results]),
+            self.flip_pairs, np.stack([r['mask'] for r in results]))
+        return scores_per_group(
+            lambda idx: {'lr_confusion': percent_of(confused[idx], counted[idx])},
+            len(results), group_keys(results, self.group_by))

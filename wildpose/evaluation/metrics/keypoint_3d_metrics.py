@@ -11,11 +11,11 @@ from mmengine.logging import MMLogger
 
 from ...registry import METRICS
 from ...structures.skeleton import BONES, JOINT_NAMES, ROOT
-from ..functional import (AUC_THRESHOLDS_MM, auc_3d, bone_depth_order_errors, group_indices,
-                          grouped_means, joint_errors, mpjpe, nan_mean, pck_3d,
-                          procrustes_align, root_align)
+from ..functional import (AUC_THRESHOLDS_MM, auc_3d, bone_depth_order_errors, grouped_means,
+                          joint_errors, mpjpe, nan_mean, pck_3d, percent_of, procrustes_align,
+                          root_align, scores_per_group)
 from ..joint_sets import MPI_INF_3DHP_JOINTS
-from .base import WildposeMetric, optional_str, require, to_numpy
+from .base import WildposeMetric, group_keys, optional_str, require, to_numpy
 
 
 # ---- The part shared by the 3D metrics: collecting predictions and ground truth,
@@ -130,8 +130,7 @@ class MPJPEMetric(Pose3DMetricBase):
         aligned = {'mpjpe': pred, 'pa_mpjpe': procrustes_align(pred, gt, mask)}
         # (N,) per frame, through the functional definitions (masked joints left out)
         values = {name: mpjpe(p, gt, mask) for name, p in aligned.items()}
-        keys = [r['group'] for r in kept] if self.group_by else None
-        metrics = grouped_means(values, keys)
+        metrics = grouped_means(values, group_keys(kept, self.group_by))
         if self.per_action:
             actions = [r['action'] for r in kept]
             per_action = grouped_means(values, actions, prefix=lambda a: f'action/{a}/')
@@ -200,22 +199,18 @@ class PCK3DMetric(Pose3DMetricBase):
         if not kept:
             return {}
         pred, gt, mask = (a[:, self.joints] for a in self._root_aligned(kept))
-        metrics: dict[str, float] = {}
-        metrics['3dpck'], metrics['3dpck_auc'] = self._scores(pred, gt, mask)
-        scenes = [(s, idx) for s, idx in group_indices([r['scene'] for r in kept]).items()
-                  if s]
-        for scene, idx in scenes:
-            metrics[f'scene/{scene}/3dpck'], metrics[f'scene/{scene}/3dpck_auc'] = \
-                self._scores(pred[idx], gt[idx], mask[idx])
+
+        def scores(idx: np.ndarray) -> dict[str, float]:
+            return dict(zip(('3dpck', '3dpck_auc'), self._scores(pred[idx], gt[idx], mask[idx])))
+
+        metrics = scores_per_group(scores, len(kept), [r['scene'] for r in kept],
+                                   prefix=lambda s: f'scene/{s}/')
+        scenes = [s for s in dict.fromkeys(r['scene'] for r in kept) if s]
         if scenes:
             for name in ('3dpck', '3dpck_auc'):
                 metrics[f'{name}_scene_mean'] = float(np.mean(
-                    [metrics[f'scene/{s}/{name}'] for s, _ in scenes]))
-        if self.group_by:
-            for group, idx in group_indices([r['group'] for r in kept]).items():
-                if group:
-                    metrics[f'{group}/3dpck'], metrics[f'{group}/3dpck_auc'] = \
-                        self._scores(pred[idx], gt[idx], mask[idx])
+                    [metrics[f'scene/{s}/{name}'] for s in scenes]))
+        metrics.update(scores_per_group(scores, len(kept), group_keys(kept, self.group_by)))
         per_joint = pck_3d(pred, gt, self.threshold, mask)[0]
         for k, j in enumerate(self.joints if self.per_joint else ()):
             metrics[f'joint/{JOINT_NAMES[j]}/3dpck'] = 100.0 * float(per_joint[k])
@@ -258,21 +253,12 @@ class DepthOrderMetric(Pose3DMetricBase):
         self.bones = tuple((int(a), int(b)) for a, b in (bones or BONES))
         self.root = ROOT  # only depth differences count, so any root gives the same result
 
-    def _percent(self, pred: np.ndarray, gt: np.ndarray, mask: np.ndarray) -> float:
-        wrong, counted = bone_depth_order_errors(pred, gt, self.bones, self.min_depth_gap,
-                                                 mask)
-        total = counted.sum()
-        return 100.0 * float(wrong.sum() / total) if total else float('nan')
-
     def compute_metrics(self, results: list) -> dict[str, float]:
         kept = self._kept_results(results)
         if not kept:
             return {}
         pred, gt, mask = self._root_aligned(kept)
-        metrics = {'depth_order_error': self._percent(pred, gt, mask)}
-        if self.group_by:
-            for group, idx in group_indices([r['group'] for r in kept]).items():
-                if group:
-                    metrics[f'{group}/depth_order_error'] = self._percent(
-                        pred[idx], gt[idx], mask[idx])
-        return metrics
+        wrong, counted = bone_depth_order_errors(pred, gt, self.bones, self.min_depth_gap, mask)
+        return scores_per_group(
+            lambda idx: {'depth_order_error': percent_of(wrong[idx], counted[idx])},
+            len(kept), group_keys(kept, self.group_by))
