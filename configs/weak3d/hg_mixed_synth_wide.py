@@ -1,0 +1,8 @@
+# Probe: the main job with 96 channels instead of 64 (about twice the compute per
+# iteration: beyond the quick start's 15-minute budget), to see what a wider network
+# would bring (docs/benchmarks.md, "What each change brought").
+_base_ = ['./hg_mixed_synth.py']
+
+channels = 96
+model = dict(backbone=dict(channels=channels), head_2d=dict(in_channels=channels),
+             head_depth=dict(in_channels=channels))
