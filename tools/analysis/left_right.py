@@ -96,13 +96,15 @@ def confusion_splits(samples: list[dict]) -> dict[str, float]:
 
 
 def summarise(per_dump: list[dict[str, float]]) -> dict[str, tuple[float, float]]:
-    """Mean and standard deviation of each figure over the dumps (NaN ignored)."""
+    """Mean and sample standard deviation (ddof 1, as the benchmark tables) of each
+    figure over the dumps (NaN ignored; std 0 for a single value)."""
     keys = list(dict.fromkeys(k for d in per_dump for k in d))
     out = {}
     for key in keys:
         v = np.array([d.get(key, np.nan) for d in per_dump], np.float64)
         v = v[~np.isnan(v)]
-        out[key] = (float(v.mean()), float(v.std())) if v.size else (np.nan, np.nan)
+        out[key] = ((float(v.mean()), float(v.std(ddof=1)) if v.size > 1 else 0.0)
+                    if v.size else (np.nan, np.nan))
     return out
 
 
