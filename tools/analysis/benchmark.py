@@ -33,7 +33,6 @@ ReLU, additions, pooling and up-sampling, casts and copies, the optimiser, the r
 from __future__ import annotations
 
 import argparse
-import json
 import os.path as osp
 import platform
 import sys
@@ -294,18 +293,13 @@ def main(argv: list[str] | None = None) -> None:
         rows += iteration_rows([args.config, *args.iteration], args.iteration_iters)
     dev = torch.cuda.get_device_name(device) if device.type == 'cuda' else platform.processor()
     from wildpose.evaluation.profiling import cpu_name
+    from wildpose.utils.cli import emit
     header = (f'`{" ".join(["python tools/analysis/benchmark.py", *sys.argv[1:]])}`: torch '
               f'{torch.__version__}, {dev or cpu_name()}, {torch.get_num_threads()} threads, '
               f'batch {args.batch_size}; matmul peak ' + ', '.join(
                   f'{str(dt)[6:]} {v:.0f} GFLOP/s' for dt, v in peaks.items()))
     text = render_markdown(rows, header)
-    print(text)
-    if args.markdown:
-        with open(args.markdown, 'w') as f:
-            f.write(text)
-    if args.json:
-        with open(args.json, 'w') as f:
-            json.dump(rows, f, indent=1)
+    emit(text, args.markdown, args.json, rows)
 
 
 if __name__ == '__main__':

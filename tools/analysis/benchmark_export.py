@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from wildpose.apis import init_model  # noqa: E402
 from wildpose.apis.export import (benchmark, compare_onnx, example_crops,  # noqa: E402
                                   export_onnx)
+from wildpose.utils.cli import emit  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -71,9 +72,7 @@ def main(argv: list[str] | None = None) -> str:
     p.add_argument('--markdown', help='also write the table to this file')
     args = p.parse_args(argv)
     table = run(args.config, args.batches, args.repeats, args.threads)
-    print(table)
-    if args.markdown:
-        Path(args.markdown).write_text(table)
+    emit(table, args.markdown)
     return table
 
 

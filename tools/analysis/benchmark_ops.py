@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from wildpose import ops  # noqa: E402
 from wildpose.ops import _loader  # noqa: E402
 from wildpose.structures.skeleton import BONE_GROUPS, NUM_JOINTS  # noqa: E402
+from wildpose.utils.cli import emit  # noqa: E402
 
 SOFT_ARGMAX_SHAPE = (64, 16, 64, 64)
 LOSS_BATCHES = (8, 32, 64, 128, 256)
@@ -237,10 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             rows += _loss_rows(device, threads, args.min_time, loop=not args.no_loop)
     table = format_table(rows)
     env = environment()
-    print(env)
-    print(table)
-    if args.markdown:
-        args.markdown.write_text(f'{env}\n\n{table}\n')
+    emit(f'{env}\n\n{table}', args.markdown)
     return 0
 
 

@@ -20,7 +20,6 @@ prediction lies nearer the other side's ground truth than its own), split per do
 from __future__ import annotations
 
 import argparse
-import json
 import os.path as osp
 import sys
 
@@ -30,6 +29,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 from wildpose.evaluation.functional import left_right_confusion, percent_of  # noqa: E402
 from wildpose.structures.skeleton import FLIP_PAIRS, JOINT_NAMES  # noqa: E402
+from wildpose.utils.cli import emit, run_cli  # noqa: E402
 
 VIEW_BINS_DEG = (0, 30, 60, 90, 120, 150, 180)
 SEPARATION_BINS = (0.0, 1.0, 2.0, np.inf)   # in PCK@0.05 thresholds
@@ -152,15 +152,9 @@ def main(argv: list[str] | None = None) -> dict[str, tuple[float, float]]:
     text = (f'Left/right confusion of {len(args.dumps)} dump(s)'
             + (' (mean ± std over them)' if len(args.dumps) > 1 else '') + '\n\n'
             + to_markdown(summary, len(args.dumps)))
-    print(text)
-    if args.markdown:
-        with open(args.markdown, 'w') as f:
-            f.write(text)
-    if args.json:
-        with open(args.json, 'w') as f:
-            json.dump({k: list(v) for k, v in summary.items()}, f, indent=1)
+    emit(text, args.markdown, args.json, {k: list(v) for k, v in summary.items()})
     return summary
 
 
 if __name__ == '__main__':
-    main()
+    run_cli(main)

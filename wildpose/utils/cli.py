@@ -45,3 +45,18 @@ def run_cli(main: Callable[[], T]) -> T:
         print(f'{tool}: error: {type(err).__name__}: {one_line(err)} '
               '(WILDPOSE_DEBUG=1 shows the traceback)', file=sys.stderr)
         sys.exit(2)
+
+
+def emit(text: str, markdown: str | os.PathLike | None = None,
+         json_path: str | os.PathLike | None = None, json_data: object = None) -> None:
+    """How the analysis tools hand over a result: print ``text``; write it to
+    ``markdown`` and ``json_data`` as JSON to ``json_path`` where those are given."""
+    import json
+
+    print(text)
+    if markdown:
+        with open(markdown, 'w') as f:
+            f.write(text if text.endswith('\n') else text + '\n')
+    if json_path:
+        with open(json_path, 'w') as f:
+            json.dump(json_data, f, indent=1)
