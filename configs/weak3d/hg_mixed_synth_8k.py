@@ -1,4 +1,4 @@
-# Probe: the main job trained twice as long (8000 iterations, about 24 min here: beyond
+# Probe: the main job trained twice as long (8000 iterations, about 27 min here: beyond
 # the quick start's 15-minute budget), to see what more training would bring
 # (docs/benchmarks.md, "What each change brought").
 _base_ = ['./hg_mixed_synth.py']
