@@ -64,34 +64,28 @@ def confusion_splits(samples: list[dict]) -> dict[str, float]:
     second = np.array([b for _, b in FLIP_PAIRS])[pairs]
     threshold = PCK_FRACTION * np.stack([np.max(s['bbox_scale']) for s in samples])
     separation = np.linalg.norm(gt[:, first] - gt[:, second], axis=-1) / threshold[:, None]
-    has_3d = np.array([s.get('keypoints_3d') is not None for s in samples])
+    with_3d = [i for i, s in enumerate(samples) if s.get('keypoints_3d') is not None]
     view = np.full(len(samples), np.nan)
-    if has_3d.any():
-        view[has_3d] = view_angle(np.stack([s['keypoints_3d'] for s in samples
-                                            if s.get('keypoints_3d') is not None]))
+    if with_3d:
+        view[with_3d] = view_angle(np.stack([samples[i]['keypoints_3d'] for i in with_3d]))
     view = np.broadcast_to(view[:, None], counted.shape)
     domains = np.array([str(s.get('domain', '')) or 'all' for s in samples])
 
     out: dict[str, float] = {}
     for domain in dict.fromkeys(domains):
         mine = counted & (domains == domain)[:, None]
-        total = np.count_nonzero(mine)
 
         def put(split: str, name: str, where: np.ndarray) -> None:
             out[f'{domain}/{split}/{name}'] = percent_of(confused, mine & where)
-            out[f'{domain}/{split}/{name}/share'] = \
-                100.0 * np.count_nonzero(mine & where) / total if total else float('nan')
+            out[f'{domain}/{split}/{name}/share'] = percent_of(where, mine)
 
         put('all', 'all', np.ones_like(mine))
         for lo, hi in zip(VIEW_BINS_DEG[:-1], VIEW_BINS_DEG[1:]):
             put('view', f'{lo}-{hi} deg', (view >= lo) & ((view < hi) | (hi == 180)))
         for lo, hi in zip(SEPARATION_BINS[:-1], SEPARATION_BINS[1:]):
             put('separation', f'{lo:g}-{hi:g}', (separation >= lo) & (separation < hi))
-        n_confused = np.count_nonzero(confused & mine)
         for kind, where in (('swapped', swapped), ('one-sided', ~swapped)):
-            out[f'{domain}/kind/{kind}/share'] = \
-                100.0 * np.count_nonzero(confused & mine & where) / n_confused \
-                if n_confused else float('nan')
+            out[f'{domain}/kind/{kind}/share'] = percent_of(where, confused & mine)
     return out
 
 

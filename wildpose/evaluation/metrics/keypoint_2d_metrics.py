@@ -126,9 +126,10 @@ class PCKhMetric(WildposeMetric):
             lambda idx: {'pckh': 100.0 * pckh(pred[idx], gt[idx], head[idx], self.threshold,
                                               mask[idx], self.joints)[1]},
             len(kept), group_keys(kept, self.group_by))
-        per_joint = pckh(pred, gt, head, self.threshold, mask, self.joints)[0]
-        for j, name in enumerate(JOINT_NAMES[:pred.shape[1]] if self.per_joint else ()):
-            metrics[f'joint/{name}/pckh'] = 100.0 * float(per_joint[j])
+        if self.per_joint:
+            per_joint = pckh(pred, gt, head, self.threshold, mask, self.joints)[0]
+            for j, name in enumerate(JOINT_NAMES[:pred.shape[1]]):
+                metrics[f'joint/{name}/pckh'] = 100.0 * float(per_joint[j])
         return metrics
 
 # ---- Left/right confusion of the 2D predictions, as an mmengine metric.
