@@ -6,14 +6,13 @@ _base_ = ['./hg_mixed_synth.py']
 
 codec = dict(type='HeatmapDepthCodec', input_size=_base_.input_size,
              heatmap_size=_base_.heatmap_size, sigma=1.0)
-# both domains share one pipeline (the base's train_augment) with this codec's targets
-train_pipeline = _base_.train_augment + [dict(type='GenerateTarget', encoder=codec),
-                                         dict(type='PackPoseInputs')]
+# each domain's augmentation from the base, with this codec's targets
+targets = [dict(type='GenerateTarget', encoder=codec), dict(type='PackPoseInputs')]
 model = dict(codec=dict(codec, _delete_=True),
              loss_2d=dict(_delete_=True, type='KeypointMSELoss', use_target_weight=True),
              head_depth=dict(_delete_=True, type='DepthRegressionHead',
                              in_channels=_base_.channels, num_joints=_base_.num_joints,
                              num_stages=3, blocks_per_stage=1))
 train_dataloader = dict(dataset=dict(datasets=[
-    dict(_base_.lab_train, pipeline=train_pipeline),
-    dict(_base_.wild_train, pipeline=train_pipeline)]))
+    dict(_base_.lab_train, pipeline=_base_.lab_augment + targets),
+    dict(_base_.wild_train, pipeline=_base_.wild_augment + targets)]))

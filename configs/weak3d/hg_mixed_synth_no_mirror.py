@@ -4,9 +4,9 @@
 # brought": left/right a point better, lab MPJPE worse).
 _base_ = ['./hg_mixed_synth.py']
 
-train_pipeline = [t for t in _base_.train_augment if t['type'] != 'RandomMirror'] + \
-    _base_.targets
+load_steps = [t for t in _base_.load_steps if t['type'] != 'RandomMirror']
 train_dataloader = dict(dataset=dict(datasets=[
-    dict(_base_.lab_train, pipeline=train_pipeline),
-    dict(_base_.wild_train, pipeline=train_pipeline)]))
+    dict(_base_.lab_train, pipeline=load_steps + _base_.crop_colour + _base_.targets),
+    dict(_base_.wild_train,
+         pipeline=load_steps + _base_.scale_rotate + _base_.crop_colour + _base_.targets)]))
 model = dict(test_cfg=dict(flip_test=False))
